@@ -1,0 +1,61 @@
+"""Engine, session factory and the request-scoped session dependency."""
+
+from collections.abc import Iterator
+from typing import Annotated, Any
+
+from fastapi import Depends, Request
+from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.orm import sessionmaker
+from sqlmodel import Session
+
+
+def create_db_engine(url: str | URL, *, connect_timeout: int = 5, **options: Any) -> Engine:
+    """An engine for ``url``; extra keyword arguments go to ``create_engine``."""
+    if make_url(url).get_backend_name() == "sqlite":
+        # FastAPI runs sync endpoints in a thread pool, so a connection may move between threads.
+        options.setdefault("connect_args", {"check_same_thread": False})
+        engine = create_engine(url, **options)
+        event.listen(engine, "connect", enforce_sqlite_foreign_keys)
+        return engine
+    # A dead server must fail fast (so /health/ready answers 503), and a connection the server
+    # dropped is replaced at checkout instead of failing the request that draws it.
+    options.setdefault("connect_args", {"connect_timeout": connect_timeout})
+    options.setdefault("pool_pre_ping", True)
+    return create_engine(url, **options)
+
+
+def enforce_sqlite_foreign_keys(dbapi_connection: Any, _connection_record: Any) -> None:
+    """SQLite ignores FOREIGN KEY constraints unless each connection asks for them."""
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.close()
+
+
+def create_session_factory(bind: Engine | Connection, **options: Any) -> sessionmaker[Session]:
+    """The one place sessions are configured, for the app and (bound to a test connection) tests."""
+    return sessionmaker(bind=bind, class_=Session, **options)
+
+
+def get_session_factory(request: Request) -> sessionmaker[Session]:
+    """The session factory the lifespan stored on the app; tests override this dependency."""
+    factory: sessionmaker[Session] = request.app.state.session_factory
+    return factory
+
+
+def get_session(
+    factory: Annotated[sessionmaker[Session], Depends(get_session_factory)],
+) -> Iterator[Session]:
+    """One session per request: commit when the endpoint succeeds, roll back when it raises."""
+    with factory() as session:
+        try:
+            yield session
+            session.commit()
+        except Exception:
+            session.rollback()
+            raise
+
+
+# scope="function" runs the commit above when the endpoint returns, before the response is sent:
+# a failed commit becomes an error response instead of a 2xx for data that was never stored.
+SessionDep = Annotated[Session, Depends(get_session, scope="function")]
