@@ -1,0 +1,206 @@
+"""Render the template into temporary folders, and run the tools and suites of what comes out.
+
+Each combination of options is rendered once per run (per xdist worker) and shared by every
+test that looks at it. Generated suites run as subprocesses in this environment, which holds
+every dependency a generated project needs.
+"""
+
+import itertools
+import json
+import os
+import subprocess
+import sys
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from cookiecutter.main import cookiecutter
+from sqlalchemy import Connection, create_engine, inspect, text
+from sqlalchemy.engine import URL, make_url
+
+TEMPLATE = Path(__file__).parents[1]
+QUESTIONS: dict[str, object] = json.loads((TEMPLATE / "cookiecutter.json").read_text())
+# The choice questions, each with its choices in the order cookiecutter offers them.
+OPTIONS = {key: value for key, value in QUESTIONS.items() if isinstance(value, list)}
+COMBINATIONS = [
+    dict(zip(OPTIONS, values, strict=True)) for values in itertools.product(*OPTIONS.values())
+]
+
+# Variables a test runner leaks into its children: a generated suite must not think it is an
+# xdist worker of ours, nor inherit our database settings.
+NOT_INHERITED = (
+    "PYTEST_XDIST_WORKER",
+    "PYTEST_XDIST_WORKER_COUNT",
+    "PYTEST_XDIST_TESTRUNUID",
+    "PYTEST_CURRENT_TEST",
+    "PYTEST_ADDOPTS",
+    "TEST_DATABASE_URL",
+    "DATABASE_URL",
+)
+
+
+def combination_id(answers: dict[str, str]) -> str:
+    """``sqlite`` now; one word per option, so ids read like ``sqlalchemy-async-postgresql``."""
+    return "-".join(answers[option] for option in OPTIONS)
+
+
+@dataclass(frozen=True)
+class Rendering:
+    """A rendered project and the answers that made it."""
+
+    path: Path
+    answers: dict[str, str]
+
+    @property
+    def id(self) -> str:
+        return combination_id(self.answers)
+
+
+def isolated_cookiecutter_config(folder: Path) -> Path:
+    """A cookiecutter config that keeps replay files and clones out of the user's home."""
+    config = folder / "cookiecutter-config.yaml"
+    config.write_text(
+        f"cookiecutters_dir: {json.dumps(str(folder / 'cookiecutters'))}\n"
+        f"replay_dir: {json.dumps(str(folder / 'replay'))}\n"
+    )
+    return config
+
+
+def render(output: Path, **answers: str) -> Rendering:
+    """Render the template with ``answers`` into ``output``; a key that is no question fails."""
+    unknown = set(answers) - set(QUESTIONS)
+    assert not unknown, f"not questions of cookiecutter.json: {sorted(unknown)}"
+    output.mkdir(parents=True, exist_ok=True)
+    project = cookiecutter(
+        str(TEMPLATE),
+        no_input=True,
+        extra_context=answers,
+        output_dir=str(output),
+        config_file=str(isolated_cookiecutter_config(output)),
+    )
+    return Rendering(Path(project), answers)
+
+
+def child_environment(**variables: str) -> dict[str, str]:
+    environment = {k: v for k, v in os.environ.items() if k not in NOT_INHERITED}
+    return {**environment, **variables}
+
+
+def run_cookiecutter_cli(output: Path, *answers: str) -> subprocess.CompletedProcess[str]:
+    """The cookiecutter command line, as a user runs it (answers as key=value)."""
+    output.mkdir(parents=True, exist_ok=True)
+    config = isolated_cookiecutter_config(output)
+    return subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "cookiecutter",
+            "--no-input",
+            str(TEMPLATE),
+            *answers,
+            "--output-dir",
+            str(output),
+            "--config-file",
+            str(config),
+        ],
+        env=child_environment(),
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def run_python(
+    project: Path, *arguments: str, timeout: int = 900, **variables: str
+) -> subprocess.CompletedProcess[str]:
+    """``python <arguments>`` in ``project``, with its src/ importable."""
+    return subprocess.run(
+        [sys.executable, *arguments],
+        cwd=project,
+        env=child_environment(PYTHONPATH=str(project / "src"), **variables),
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+
+
+def assert_suite_passed(result: subprocess.CompletedProcess[str]) -> str:
+    """The run exited 0 with no failure and no error; returns pytest's summary line."""
+    summary = result.stdout.strip().splitlines()[-1] if result.stdout.strip() else ""
+    assert result.returncode == 0, f"{summary}\n{result.stdout[-6000:]}\n{result.stderr[-3000:]}"
+    assert " passed" in summary
+    assert "failed" not in summary, summary
+    assert "error" not in summary, summary
+    return summary
+
+
+@pytest.fixture(scope="session", params=COMBINATIONS, ids=combination_id)
+def rendering(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Rendering:
+    """Each combination of options, rendered once per run with otherwise default answers."""
+    return render(tmp_path_factory.mktemp(combination_id(request.param)), **request.param)
+
+
+@pytest.fixture(scope="session")
+def postgresql_server() -> URL:
+    """The server the PostgreSQL runs use: a role that may create databases."""
+    url = os.environ.get("TEMPLATE_POSTGRESQL_URL")
+    if not url:
+        how = (
+            "set TEMPLATE_POSTGRESQL_URL=postgresql+psycopg://user:password@127.0.0.1:5432/"
+            "postgres (a role with CREATEDB) to run the PostgreSQL tests"
+        )
+        if os.environ.get("CI"):
+            pytest.fail(f"CI must run the PostgreSQL tests: {how}")
+        pytest.skip(how)
+    return make_url(url)
+
+
+@pytest.fixture
+def test_database_url(postgresql_server: URL, rendering: Rendering) -> Iterator[URL]:
+    """A database name no other test uses; the generated suite creates and drops it."""
+    name = f"{rendering.path.name}_{uuid.uuid4().hex[:8]}_test"
+    yield postgresql_server.set(database=name)
+    drop_database(postgresql_server, name)
+
+
+@contextmanager
+def connected(url: URL, **options: object) -> Iterator[Connection]:
+    """A connection to ``url``, its engine disposed afterwards."""
+    engine = create_engine(url, **options)
+    try:
+        with engine.connect() as connection:
+            yield connection
+    finally:
+        engine.dispose()
+
+
+def database_names(server: URL) -> set[str]:
+    with connected(server) as connection:
+        return set(connection.scalars(text("SELECT datname FROM pg_database")))
+
+
+def row_counts(database: URL) -> dict[str, int]:
+    """Rows per table in ``database``, Alembic's bookkeeping table aside."""
+    with connected(database) as connection:
+        tables = set(inspect(connection).get_table_names()) - {"alembic_version"}
+        return {
+            table: connection.scalar(text(f'SELECT count(*) FROM "{table}"')) or 0
+            for table in tables
+        }
+
+
+def create_database(server: URL, name: str) -> None:
+    with connected(server, isolation_level="AUTOCOMMIT") as connection:
+        connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
+
+
+def drop_database(server: URL, name: str) -> None:
+    with connected(server, isolation_level="AUTOCOMMIT") as connection:
+        connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
