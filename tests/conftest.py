@@ -24,7 +24,11 @@ from sqlalchemy.engine import URL, make_url
 TEMPLATE = Path(__file__).parents[1]
 QUESTIONS: dict[str, object] = json.loads((TEMPLATE / "cookiecutter.json").read_text())
 # The choice questions, each with its choices in the order cookiecutter offers them.
-OPTIONS = {key: value for key, value in QUESTIONS.items() if isinstance(value, list)}
+OPTIONS = {
+    key: value
+    for key, value in QUESTIONS.items()
+    if isinstance(value, list) and not key.startswith("_")
+}
 COMBINATIONS = [
     dict(zip(OPTIONS, values, strict=True)) for values in itertools.product(*OPTIONS.values())
 ]
@@ -59,9 +63,12 @@ class Rendering:
         return combination_id(self.answers)
 
 
-def isolated_cookiecutter_config(folder: Path) -> Path:
-    """A cookiecutter config that keeps replay files and clones out of the user's home."""
-    config = folder / "cookiecutter-config.yaml"
+def isolated_cookiecutter_config(output: Path) -> Path:
+    """A cookiecutter config that keeps replay files and clones out of the user's home (and
+    out of ``output``, which then holds nothing but what was generated)."""
+    folder = output.with_name(f"{output.name}-cookiecutter")
+    folder.mkdir(exist_ok=True)
+    config = folder / "config.yaml"
     config.write_text(
         f"cookiecutters_dir: {json.dumps(str(folder / 'cookiecutters'))}\n"
         f"replay_dir: {json.dumps(str(folder / 'replay'))}\n"
