@@ -79,7 +79,9 @@ def isolated_cookiecutter_config(output: Path) -> Path:
 def render(output: Path, **answers: str) -> Rendering:
     """Render the template with ``answers`` into ``output``; a key that is no question fails."""
     unknown = set(answers) - set(QUESTIONS)
-    assert not unknown, f"not questions of cookiecutter.json: {sorted(unknown)}"
+    if unknown:
+        # A misspelt key would silently test the default answer instead.
+        raise ValueError(f"not questions of cookiecutter.json: {sorted(unknown)}")
     output.mkdir(parents=True, exist_ok=True)
     project = cookiecutter(
         str(TEMPLATE),

@@ -8,7 +8,9 @@ Create Date: ${create_date}
 from collections.abc import Sequence
 
 import sqlalchemy as sa
+{%- if cookiecutter.orm == "sqlmodel" %}
 import sqlmodel.sql.sqltypes  # autogenerate writes sqlmodel.sql.sqltypes.AutoString for str
+{%- endif %}
 from alembic import op
 ${imports if imports else ""}
 revision: str = ${repr(up_revision)}

@@ -1,3 +1,10 @@
+{%- set is_async = cookiecutter.api == "async" -%}
+{%- set async_, await_ = ("async ", "await ") if is_async else ("", "") -%}
+{%- set Iterator = "AsyncIterator" if is_async else "Iterator" -%}
+{%- set Engine, Connection = ("AsyncEngine", "AsyncConnection") if is_async else ("Engine", "Connection") -%}
+{%- set Transaction = "AsyncTransaction" if is_async else "RootTransaction" -%}
+{%- set Session = "AsyncSession" if is_async else "Session" -%}
+{%- set sessionmaker = "async_sessionmaker" if is_async else "sessionmaker" -%}
 """Every test runs inside one database transaction that is rolled back when the test ends.
 
 Read this file top to bottom: it is the life of one test.
@@ -14,7 +21,7 @@ never the outer transaction, and the ROLLBACK at the end of the test undoes all 
 """
 
 import os
-from collections.abc import Iterator
+from collections.abc import {{ "AsyncIterator, Iterator" if is_async else "Iterator" }}
 from pathlib import Path
 from typing import Any
 
@@ -23,11 +30,31 @@ import pytest
 from alembic import command
 from alembic.config import Config
 from fastapi import FastAPI
-from fastapi.testclient import TestClient
-from sqlalchemy import Connection, Engine, RootTransaction, StaticPool, event
+{%- if is_async %}
+from httpx2 import ASGITransport, AsyncClient
+from sqlalchemy import Connection, Engine, StaticPool, create_engine, event
 from sqlalchemy.engine import URL, make_url
-from sqlalchemy.orm import sessionmaker
+from sqlalchemy.ext.asyncio import (
+    AsyncConnection,
+    AsyncEngine,
+{%- if cookiecutter.orm == "sqlalchemy" %}
+    AsyncSession,
+{%- endif %}
+    AsyncTransaction,
+    async_sessionmaker,
+)
+{%- if cookiecutter.orm == "sqlmodel" %}
+from sqlmodel.ext.asyncio.session import AsyncSession
+{%- endif %}
+{%- else %}
+from fastapi.testclient import TestClient
+from sqlalchemy import Connection, Engine, RootTransaction, StaticPool, create_engine, event
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.orm import {{ "sessionmaker" if cookiecutter.orm == "sqlmodel" else "Session, sessionmaker" }}
+{%- if cookiecutter.orm == "sqlmodel" %}
 from sqlmodel import Session
+{%- endif %}
+{%- endif %}
 
 # ---- Adapt this block when you copy this file (and databases.py) into another project -------
 from {{ cookiecutter.package_name }}.db import create_db_engine, create_session_factory, get_session_factory
@@ -40,7 +67,7 @@ ALEMBIC_INI = Path(__file__).parents[1] / "alembic.ini"
 
 # The one place the database mode is chosen. Unset: a private in-memory SQLite database, no
 # server needed. Set to postgresql+psycopg://user:password@host:port/name_test: that server.
-TEST_DATABASE_URL = make_url(os.environ.get("TEST_DATABASE_URL", "sqlite://"))
+TEST_DATABASE_URL = make_url(os.environ.get("TEST_DATABASE_URL", "sqlite{{ "+aiosqlite" if is_async }}://"))
 ON_SQLITE = TEST_DATABASE_URL.get_backend_name() == "sqlite"
 XDIST_WORKER = os.environ.get("PYTEST_XDIST_WORKER")  # "gw0", "gw1", ... under pytest -n
 CREATED_DATABASE = pytest.StashKey[bool]()
@@ -57,7 +84,7 @@ def pytest_sessionstart(session: pytest.Session) -> None:
     if ON_SQLITE or XDIST_WORKER:
         return
     session.config.stash[CREATED_DATABASE] = databases.create_database_if_missing(TEST_DATABASE_URL)
-    engine = create_db_engine(TEST_DATABASE_URL)
+    engine = create_engine(TEST_DATABASE_URL)
     with engine.begin() as connection:
         migrate(connection)
     # Workers clone this database with CREATE DATABASE ... TEMPLATE, which refuses a template
@@ -111,14 +138,21 @@ def use_sqlite_savepoints(engine: Engine) -> None:
         connection.exec_driver_sql("BEGIN")
 
 
-def create_test_engine(url: URL) -> Engine:
+def create_test_engine(url: URL) -> {{ Engine }}:
     if not ON_SQLITE:
         return create_db_engine(url)
     # An in-memory database lives and dies with its one connection: StaticPool hands that same
+{%- if is_async %}
+    # connection to every checkout (the app's, Alembic's, the test's). aiosqlite drives the
+    # sqlite3 driver underneath, so the workaround goes on the sync engine beneath the async one.
+    engine = create_db_engine(url, poolclass=StaticPool)
+    use_sqlite_savepoints(engine.sync_engine)
+{%- else %}
     # connection to every checkout (the app's, Alembic's, the test's), and create_db_engine
     # sets check_same_thread=False because TestClient runs endpoints in another thread.
     engine = create_db_engine(url, poolclass=StaticPool)
     use_sqlite_savepoints(engine)
+{%- endif %}
     return engine
 
 
@@ -137,39 +171,42 @@ def database_url() -> Iterator[URL]:
 
 
 @pytest.fixture(scope="session")
-def engine(database_url: URL) -> Iterator[Engine]:
+{{ async_ }}def engine(database_url: URL) -> {{ Iterator }}[{{ Engine }}]:
     engine = create_test_engine(database_url)
     if ON_SQLITE:
         # A new in-memory database is empty; a server database was migrated at session start.
-        with engine.begin() as connection:
-            migrate(connection)
+        {{ async_ }}with engine.begin() as connection:
+            {{ "await connection.run_sync(migrate)" if is_async else "migrate(connection)" }}
     yield engine
-    engine.dispose()
+    {{ await_ }}engine.dispose()
 
 
 @pytest.fixture(scope="session")
-def shared_connection(engine: Engine) -> Iterator[Connection]:
+{{ async_ }}def shared_connection(engine: {{ Engine }}) -> {{ Iterator }}[{{ Connection }}]:
     """One connection for the run: checking one out per test would only add round trips."""
-    with engine.connect() as connection:
+    {{ async_ }}with engine.connect() as connection:
         yield connection
 
 
 @pytest.fixture
-def transaction(shared_connection: Connection) -> Iterator[RootTransaction]:
+{{ async_ }}def transaction(shared_connection: {{ Connection }}) -> {{ Iterator }}[{{ Transaction }}]:
     """The outer transaction: BEGIN now, ROLLBACK after the test, whatever the test committed."""
-    transaction = shared_connection.begin()
+    transaction = {{ await_ }}shared_connection.begin()
     yield transaction
-    transaction.rollback()
+    {{ await_ }}transaction.rollback()
 
 
 @pytest.fixture
-def connection(shared_connection: Connection, transaction: RootTransaction) -> Connection:
+def connection(
+    shared_connection: {{ Connection }},
+    transaction: {{ Transaction }},
+) -> {{ Connection }}:
     """The test's connection, always inside the test's outer transaction."""
     return shared_connection
 
 
 @pytest.fixture
-def session_factory(connection: Connection) -> sessionmaker[Session]:
+def session_factory(connection: {{ Connection }}) -> {{ sessionmaker }}[{{ Session }}]:
     """Sessions that join the outer transaction through a SAVEPOINT of their own.
 
     With "create_savepoint", session.commit() releases the SAVEPOINT and session.rollback()
@@ -181,10 +218,44 @@ def session_factory(connection: Connection) -> sessionmaker[Session]:
 
 
 @pytest.fixture
-def session(session_factory: sessionmaker[Session]) -> Iterator[Session]:
+{{ async_ }}def session(session_factory: {{ sessionmaker }}[{{ Session }}]) -> {{ Iterator }}[{{ Session }}]:
+{%- if is_async %}
+    """The test's own session. Factories write through the sync Session underneath it."""
+    async with session_factory() as session:
+        with factories.writing_to(session.sync_session):
+            yield session
+{%- else %}
     """The test's own session; factories write through it."""
     with session_factory() as session, factories.writing_to(session):
         yield session
+{%- endif %}
+{%- if is_async %}
+
+
+@pytest.fixture(scope="session")
+async def app(database_url: URL) -> AsyncIterator[FastAPI]:
+    app = create_app(Settings(database_url=database_url.render_as_string(hide_password=False)))
+    # ASGITransport sends requests only: run the app's lifespan here, once for the whole run.
+    async with app.router.lifespan_context(app):
+        yield app
+
+
+@pytest.fixture
+async def client(
+    app: FastAPI, session_factory: async_sessionmaker[AsyncSession]
+) -> AsyncIterator[AsyncClient]:
+    """The app with its sessions bound to this test's connection, over real HTTP requests.
+
+    Only the session factory is replaced: get_session itself, with its commit on success and
+    rollback on error, runs exactly as in production.
+    """
+    saved_overrides = dict(app.dependency_overrides)
+    app.dependency_overrides[get_session_factory] = lambda: session_factory
+    async with AsyncClient(transport=ASGITransport(app=app), base_url="http://test") as client:
+        yield client
+    app.dependency_overrides.clear()
+    app.dependency_overrides.update(saved_overrides)
+{%- else %}
 
 
 @pytest.fixture(scope="session")
@@ -213,6 +284,7 @@ def client(
     app.dependency_overrides.clear()
     app.dependency_overrides.update(saved_overrides)
     http_client.cookies.clear()
+{%- endif %}
 
 
 @pytest.fixture(autouse=True)
@@ -223,7 +295,7 @@ def replayable_fake_data(request: pytest.FixtureRequest) -> None:
 
 
 @pytest.fixture
-def sent_sql(connection: Connection) -> Iterator[list[str]]:
+def sent_sql(connection: {{ Connection }}) -> Iterator[list[str]]:
     """Every statement this test sends on the connection, and each COMMIT/ROLLBACK it calls."""
     sent: list[str] = []
 
@@ -236,7 +308,7 @@ def sent_sql(connection: Connection) -> Iterator[list[str]]:
         "rollback": lambda _conn: sent.append("ROLLBACK"),
     }
     for name, listener in listeners.items():
-        event.listen(connection, name, listener)
+        event.listen(connection{{ ".sync_connection" if is_async }}, name, listener)
     yield sent
     for name, listener in listeners.items():
-        event.remove(connection, name, listener)
+        event.remove(connection{{ ".sync_connection" if is_async }}, name, listener)

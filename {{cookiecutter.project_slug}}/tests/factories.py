@@ -2,6 +2,12 @@
 
 A factory holds no session of its own: conftest.py binds the test's session for the length
 of the test (see ``writing_to``), so no factory can write outside a test's transaction.
+{%- if cookiecutter.api == "async" %}
+
+factory-boy is synchronous, so it is handed the sync Session underneath the test's
+AsyncSession. A sync Session cannot send SQL from async code, so factories only add rows to
+the session; the test then sends them with ``await session.flush()``.
+{%- endif %}
 """
 
 from collections.abc import Iterator
@@ -10,7 +16,11 @@ from contextlib import contextmanager
 from factory.alchemy import SQLAlchemyModelFactory
 from factory.declarations import Sequence, SubFactory
 from factory.faker import Faker
+{%- if cookiecutter.orm == "sqlmodel" %}
 from sqlmodel import Session
+{%- else %}
+from sqlalchemy.orm import Session
+{%- endif %}
 
 from {{ cookiecutter.package_name }}.models import Hero, Team
 
@@ -39,8 +49,13 @@ class BaseFactory(SQLAlchemyModelFactory):
     class Meta:
         abstract = True
         sqlalchemy_session_factory = current_session
+{%- if cookiecutter.api == "async" %}
+        # Only add: the async test flushes, and nothing commits outside the test's transaction.
+        sqlalchemy_session_persistence = None
+{%- else %}
         # Flush, don't commit: rows get their ids and stay inside the test's transaction.
         sqlalchemy_session_persistence = "flush"
+{%- endif %}
 
 
 class TeamFactory(BaseFactory):

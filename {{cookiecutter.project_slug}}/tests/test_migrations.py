@@ -1,41 +1,56 @@
+{%- set is_async = cookiecutter.api == "async" -%}
+{%- set async_, await_ = ("async ", "await ") if is_async else ("", "") -%}
+{%- set TestConnection = "AsyncConnection" if is_async else "Connection" -%}
+{%- macro on(connection, function) %}{{ await_ }}{{ connection ~ ".run_sync(" ~ function ~ ")" if is_async else function ~ "(" ~ connection ~ ")" }}{% endmacro -%}
 """The Alembic migrations: one line of history that builds exactly the models' schema."""
 
-import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, inspect
+{%- if is_async %}
+from sqlalchemy.ext.asyncio import AsyncConnection
+{%- endif %}
+{%- if cookiecutter.orm == "sqlmodel" %}
 from sqlmodel import SQLModel
+{%- endif %}
 
-from tests.conftest import alembic_config as make_alembic_config
-
-
-@pytest.fixture
-def alembic_config(connection: Connection) -> Config:
-    """Alembic on the test's connection: its DDL is rolled back with the test."""
-    return make_alembic_config(connection)
+{% if cookiecutter.orm == "sqlalchemy" -%}
+from {{ cookiecutter.package_name }}.models import Base
+{% endif -%}
+from tests.conftest import ALEMBIC_INI, alembic_config
 
 
-def test_history_has_one_head(alembic_config: Config) -> None:
+def test_history_has_one_head() -> None:
     """Two heads mean two unmerged branches: `alembic upgrade head` would refuse to run."""
-    assert len(ScriptDirectory.from_config(alembic_config).get_heads()) == 1
+    assert len(ScriptDirectory.from_config(Config(ALEMBIC_INI)).get_heads()) == 1
 
 
-def test_downgrade_to_base_and_upgrade_again(
-    alembic_config: Config, connection: Connection
-) -> None:
+def downgrade_to_base_then_upgrade(connection: Connection) -> tuple[set[str], set[str]]:
+    """The tables at base, then at head. The DDL is rolled back with the test's transaction."""
+    config = alembic_config(connection)
+    command.downgrade(config, "base")
+    at_base = set(inspect(connection).get_table_names())
+    command.upgrade(config, "head")
+    return at_base, set(inspect(connection).get_table_names())
+
+
+{{ async_ }}def test_downgrade_to_base_and_upgrade_again(connection: {{ TestConnection }}) -> None:
     """Every downgrade undoes its upgrade, so the history can be walked both ways."""
-    command.downgrade(alembic_config, "base")
-    assert set(inspect(connection).get_table_names()) == {"alembic_version"}
+    at_base, at_head = {{ on("connection", "downgrade_to_base_then_upgrade") }}
 
-    command.upgrade(alembic_config, "head")
-    assert {"team", "hero"} <= set(inspect(connection).get_table_names())
+    assert at_base == {"alembic_version"}
+    assert {"team", "hero"} <= at_head
 
 
-def test_models_and_migrated_schema_do_not_differ(connection: Connection) -> None:
+def schema_differences(connection: Connection) -> list[object]:
+    """What autogenerate would write to bring the migrated schema in line with the models."""
+    metadata = {{ "SQLModel.metadata" if cookiecutter.orm == "sqlmodel" else "Base.metadata" }}
+    return list(compare_metadata(MigrationContext.configure(connection), metadata))
+
+
+{{ async_ }}def test_models_and_migrated_schema_do_not_differ(connection: {{ TestConnection }}) -> None:
     """Autogenerate finds nothing to write: the migrations build exactly what the models say."""
-    differences = compare_metadata(MigrationContext.configure(connection), SQLModel.metadata)
-
-    assert differences == []
+    assert {{ on("connection", "schema_differences") }} == []

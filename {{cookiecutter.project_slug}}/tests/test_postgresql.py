@@ -1,27 +1,37 @@
+{%- set is_async = cookiecutter.api == "async" -%}
+{%- set async_, await_ = ("async ", "await ") if is_async else ("", "") -%}
+{%- set Client, Engine = ("AsyncClient", "AsyncEngine") if is_async else ("TestClient", "Engine") -%}
 """Proof on a real server that a test's commits never reach other connections."""
 
 import pytest
+{%- if is_async %}
+from httpx2 import AsyncClient
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine
+{%- else %}
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, text
+{%- endif %}
 
 pytestmark = pytest.mark.postgresql
 
 
-def committed_team_names(engine: Engine) -> list[str]:
+{{ async_ }}def committed_team_names(engine: {{ Engine }}) -> list[str]:
     """What a second, independent connection sees (READ COMMITTED: only real commits)."""
-    with engine.connect() as other:
-        return list(other.scalars(text("SELECT name FROM team")))
+    {{ async_ }}with engine.connect() as other:
+        return list({{ await_ }}other.scalars(text("SELECT name FROM team")))
 
 
-def test_endpoint_commit_is_invisible_to_another_connection(
-    client: TestClient, engine: Engine
+{{ async_ }}def test_endpoint_commit_is_invisible_to_another_connection(
+    client: {{ Client }}, engine: {{ Engine }}
 ) -> None:
     """The app's commit ends only a SAVEPOINT: no other connection can see the row."""
-    assert client.post("/teams", json={"name": "Hidden", "headquarters": "X"}).status_code == 201
+    response = {{ await_ }}client.post("/teams", json={"name": "Hidden", "headquarters": "X"})
 
-    assert committed_team_names(engine) == []
+    assert response.status_code == 201
+    assert {{ await_ }}committed_team_names(engine) == []
 
 
-def test_nothing_was_ever_committed(engine: Engine) -> None:
+{{ async_ }}def test_nothing_was_ever_committed(engine: {{ Engine }}) -> None:
     """Whatever tests ran before this one in this process, the committed table is empty."""
-    assert committed_team_names(engine) == []
+    assert {{ await_ }}committed_team_names(engine) == []

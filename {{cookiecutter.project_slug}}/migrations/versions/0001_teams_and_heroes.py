@@ -9,7 +9,6 @@ Create Date: 2026-11-22
 from collections.abc import Sequence
 
 import sqlalchemy as sa
-import sqlmodel.sql.sqltypes  # autogenerate writes sqlmodel.sql.sqltypes.AutoString for str
 from alembic import op
 
 revision: str = "0001"
@@ -21,16 +20,16 @@ depends_on: str | Sequence[str] | None = None
 def upgrade() -> None:
     op.create_table(
         "team",
-        sa.Column("name", sqlmodel.sql.sqltypes.AutoString(length=100), nullable=False),
-        sa.Column("headquarters", sqlmodel.sql.sqltypes.AutoString(length=100), nullable=False),
+        sa.Column("name", sa.String(length=100), nullable=False),
+        sa.Column("headquarters", sa.String(length=100), nullable=False),
         sa.Column("id", sa.Integer(), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_team")),
         sa.UniqueConstraint("name", name=op.f("uq_team_name")),
     )
     op.create_table(
         "hero",
-        sa.Column("name", sqlmodel.sql.sqltypes.AutoString(length=100), nullable=False),
-        sa.Column("secret_name", sqlmodel.sql.sqltypes.AutoString(length=100), nullable=False),
+        sa.Column("name", sa.String(length=100), nullable=False),
+        sa.Column("secret_name", sa.String(length=100), nullable=False),
         sa.Column("age", sa.Integer(), nullable=True),
         sa.Column("team_id", sa.Integer(), nullable=True),
         sa.Column("id", sa.Integer(), nullable=False),

@@ -21,7 +21,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     )
     app.state.session_factory = create_session_factory(engine)
     yield
-    engine.dispose()
+    {{ "await " if cookiecutter.api == "async" }}engine.dispose()
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:

@@ -1,3 +1,5 @@
+{%- set lazy_raise = cookiecutter.api == "async" -%}
+{%- if cookiecutter.orm == "sqlmodel" -%}
 """Table models and API schemas: teams, and heroes who may belong to one."""
 
 from sqlmodel import Field, Relationship, SQLModel
@@ -12,6 +14,11 @@ SQLModel.metadata.naming_convention = {
     "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
 }
+{%- if lazy_raise %}
+# Async code cannot load a relationship implicitly: lazy="raise" turns the mistake into an
+# error in every test that makes it, instead of a MissingGreenlet in one production request.
+LAZY_RAISE = {"lazy": "raise"}
+{%- endif %}
 
 
 class TeamBase(SQLModel):
@@ -23,7 +30,13 @@ class Team(TeamBase, table=True):
     id: int | None = Field(default=None, primary_key=True)
     # passive_deletes="all": the ORM leaves members alone when a team is deleted, so the
     # database's foreign key refuses the delete instead of the ORM silently orphaning heroes.
-    heroes: list["Hero"] = Relationship(back_populates="team", passive_deletes="all")
+    heroes: list["Hero"] = Relationship(
+        back_populates="team",
+        passive_deletes="all",
+{%- if lazy_raise %}
+        sa_relationship_kwargs=LAZY_RAISE,
+{%- endif %}
+    )
 
 
 class TeamCreate(TeamBase):
@@ -48,7 +61,11 @@ class HeroBase(SQLModel):
 
 class Hero(HeroBase, table=True):
     id: int | None = Field(default=None, primary_key=True)
+{%- if lazy_raise %}
+    team: Team | None = Relationship(back_populates="heroes", sa_relationship_kwargs=LAZY_RAISE)
+{%- else %}
     team: Team | None = Relationship(back_populates="heroes")
+{%- endif %}
 
 
 class HeroCreate(HeroBase):
@@ -64,3 +81,58 @@ class HeroUpdate(SQLModel):
     secret_name: str | None = Field(default=None, min_length=1, max_length=NAME_LENGTH)
     age: int | None = Field(default=None, ge=0, le=10_000)
     team_id: int | None = None
+{%- else -%}
+"""Table models: teams, and heroes who may belong to one. The API schemas are in schemas.py."""
+
+from sqlalchemy import ForeignKey, MetaData, String
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+NAME_LENGTH = 100
+
+
+class Base(DeclarativeBase):
+    # Named constraints: migrations can then drop or alter them by name on every database.
+    metadata = MetaData(
+        naming_convention={
+            "ix": "ix_%(column_0_label)s",
+            "uq": "uq_%(table_name)s_%(column_0_name)s",
+            "ck": "ck_%(table_name)s_%(constraint_name)s",
+            "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+            "pk": "pk_%(table_name)s",
+        }
+    )
+
+
+class Team(Base):
+    __tablename__ = "team"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(NAME_LENGTH), unique=True)
+    headquarters: Mapped[str] = mapped_column(String(NAME_LENGTH))
+    # passive_deletes="all": the ORM leaves members alone when a team is deleted, so the
+    # database's foreign key refuses the delete instead of the ORM silently orphaning heroes.
+{%- if lazy_raise %}
+    # lazy="raise": async code cannot load a relationship implicitly, so the mistake fails
+    # every test that makes it instead of raising MissingGreenlet in one production request.
+    heroes: Mapped[list["Hero"]] = relationship(
+        back_populates="team", passive_deletes="all", lazy="raise"
+    )
+{%- else %}
+    heroes: Mapped[list["Hero"]] = relationship(back_populates="team", passive_deletes="all")
+{%- endif %}
+
+
+class Hero(Base):
+    __tablename__ = "hero"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(NAME_LENGTH), unique=True)
+    secret_name: Mapped[str] = mapped_column(String(NAME_LENGTH))
+    age: Mapped[int | None]
+    team_id: Mapped[int | None] = mapped_column(ForeignKey("team.id"), index=True)
+{%- if lazy_raise %}
+    team: Mapped[Team | None] = relationship(back_populates="heroes", lazy="raise")
+{%- else %}
+    team: Mapped[Team | None] = relationship(back_populates="heroes")
+{%- endif %}
+{%- endif %}

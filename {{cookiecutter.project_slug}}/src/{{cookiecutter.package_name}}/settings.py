@@ -13,7 +13,7 @@ class Settings(BaseSettings):
 {%- if cookiecutter.database == "postgresql" %}
     database_url: str = "postgresql+psycopg://app:app@127.0.0.1:5432/{{ cookiecutter.project_slug }}"
 {%- else %}
-    database_url: str = "sqlite:///./{{ cookiecutter.project_slug }}.db"
+    database_url: str = "sqlite{{ "+aiosqlite" if cookiecutter.api == "async" }}:///./{{ cookiecutter.project_slug }}.db"
 {%- endif %}
     # Seconds to wait for a connection before /health/ready gives up and answers 503.
     database_connect_timeout: int = 5

@@ -1,35 +1,50 @@
+{%- set async_, await_ = ("async ", "await ") if cookiecutter.api == "async" else ("", "") -%}
 """What every resource router needs: pagination parameters, 404s and 409s."""
 
 from typing import Annotated, TypeVar
 
 from fastapi import HTTPException, Query, status
+from pydantic import BaseModel
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, SQLModel
+{%- if cookiecutter.orm == "sqlmodel" %}
+from sqlmodel import SQLModel
+{%- endif %}
+
+from {{ cookiecutter.package_name }}.db import SessionDep
+{%- if cookiecutter.orm == "sqlalchemy" %}
+from {{ cookiecutter.package_name }}.models import Base
+{%- endif %}
 
 MAX_PAGE_SIZE = 100
 
 Limit = Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE, description="Page size")]
 Offset = Annotated[int, Query(ge=0, description="Rows to skip")]
 
-ModelT = TypeVar("ModelT", bound=SQLModel)
+ModelT = TypeVar("ModelT", bound={{ "SQLModel" if cookiecutter.orm == "sqlmodel" else "Base" }})
 
 
-def get_or_404(session: Session, model: type[ModelT], row_id: int) -> ModelT:
+{{ async_ }}def get_or_404(session: SessionDep, model: type[ModelT], row_id: int) -> ModelT:
     """The row with primary key ``row_id``, or a 404 naming what was missing."""
-    row = session.get(model, row_id)
+    row = {{ await_ }}session.get(model, row_id)
     if row is None:
         raise HTTPException(status.HTTP_404_NOT_FOUND, f"{model.__name__.lower()} not found")
     return row
 
 
-def flush_or_conflict(session: Session, detail: str) -> None:
+{{ async_ }}def flush_or_conflict(session: SessionDep, detail: str) -> None:
     """Send pending changes now, turning a constraint violation into a 409.
 
     The rollback returns the session to a usable state (in tests: back to its SAVEPOINT,
     leaving the test's own rows in place); the body never carries the database's message.
     """
     try:
-        session.flush()
+        {{ await_ }}session.flush()
     except IntegrityError:
-        session.rollback()
+        {{ await_ }}session.rollback()
         raise HTTPException(status.HTTP_409_CONFLICT, detail) from None
+
+
+def update_from(row: ModelT, body: BaseModel) -> None:
+    """Copy onto ``row`` the fields the client sent, leaving out the ones it did not."""
+    for field, value in body.model_dump(exclude_unset=True).items():
+        setattr(row, field, value)

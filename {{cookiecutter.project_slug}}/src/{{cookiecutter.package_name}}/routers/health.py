@@ -1,3 +1,4 @@
+{%- set async_, await_ = ("async ", "await ") if cookiecutter.api == "async" else ("", "") -%}
 """Liveness (the process answers) and readiness (the database answers too)."""
 
 from fastapi import APIRouter, HTTPException, status
@@ -10,14 +11,14 @@ router = APIRouter(prefix="/health", tags=["health"])
 
 
 @router.get("/live")
-def live() -> dict[str, str]:
+{{ async_ }}def live() -> dict[str, str]:
     return {"status": "ok"}
 
 
 @router.get("/ready")
-def ready(session: SessionDep) -> dict[str, str]:
+{{ async_ }}def ready(session: SessionDep) -> dict[str, str]:
     try:
-        session.execute(text("SELECT 1"))
+        {{ await_ }}session.scalar(text("SELECT 1"))
     except OperationalError:
         raise HTTPException(status.HTTP_503_SERVICE_UNAVAILABLE, "database unavailable") from None
     return {"status": "ok"}

@@ -1,13 +1,31 @@
+{%- set async_, await_ = ("async ", "await ") if cookiecutter.api == "async" else ("", "") -%}
 """Create, read, list, update and delete teams."""
 
 from collections.abc import Sequence
 
 from fastapi import APIRouter, status
+{%- if cookiecutter.orm == "sqlmodel" %}
 from sqlmodel import col, select
+{%- else %}
+from sqlalchemy import select
+{%- endif %}
 
 from {{ cookiecutter.package_name }}.db import SessionDep
+{%- if cookiecutter.orm == "sqlmodel" %}
 from {{ cookiecutter.package_name }}.models import Team, TeamCreate, TeamRead, TeamUpdate
-from {{ cookiecutter.package_name }}.routers.common import Limit, Offset, flush_or_conflict, get_or_404
+{%- else %}
+from {{ cookiecutter.package_name }}.models import Team
+{%- endif %}
+from {{ cookiecutter.package_name }}.routers.common import (
+    Limit,
+    Offset,
+    flush_or_conflict,
+    get_or_404,
+    update_from,
+)
+{%- if cookiecutter.orm == "sqlalchemy" %}
+from {{ cookiecutter.package_name }}.schemas import TeamCreate, TeamRead, TeamUpdate
+{%- endif %}
 
 router = APIRouter(prefix="/teams", tags=["teams"])
 
@@ -15,32 +33,33 @@ NAME_TAKEN = "a team with this name already exists"
 
 
 @router.post("", status_code=status.HTTP_201_CREATED, response_model=TeamRead)
-def create_team(body: TeamCreate, session: SessionDep) -> Team:
-    team = Team.model_validate(body)
+{{ async_ }}def create_team(body: TeamCreate, session: SessionDep) -> Team:
+    team = Team(**body.model_dump())
     session.add(team)
-    flush_or_conflict(session, NAME_TAKEN)
+    {{ await_ }}flush_or_conflict(session, NAME_TAKEN)
     return team
 
 
 @router.get("", response_model=list[TeamRead])
-def list_teams(session: SessionDep, limit: Limit = 20, offset: Offset = 0) -> Sequence[Team]:
-    return session.exec(select(Team).order_by(col(Team.id)).offset(offset).limit(limit)).all()
+{{ async_ }}def list_teams(session: SessionDep, limit: Limit = 20, offset: Offset = 0) -> Sequence[Team]:
+    query = select(Team).order_by({{ "col(Team.id)" if cookiecutter.orm == "sqlmodel" else "Team.id" }}).offset(offset).limit(limit)
+    return ({{ await_ }}session.{{ "exec" if cookiecutter.orm == "sqlmodel" else "scalars" }}(query)).all()
 
 
 @router.get("/{team_id}", response_model=TeamRead)
-def read_team(team_id: int, session: SessionDep) -> Team:
-    return get_or_404(session, Team, team_id)
+{{ async_ }}def read_team(team_id: int, session: SessionDep) -> Team:
+    return {{ await_ }}get_or_404(session, Team, team_id)
 
 
 @router.patch("/{team_id}", response_model=TeamRead)
-def update_team(team_id: int, body: TeamUpdate, session: SessionDep) -> Team:
-    team = get_or_404(session, Team, team_id)
-    team.sqlmodel_update(body.model_dump(exclude_unset=True))
-    flush_or_conflict(session, NAME_TAKEN)
+{{ async_ }}def update_team(team_id: int, body: TeamUpdate, session: SessionDep) -> Team:
+    team = {{ await_ }}get_or_404(session, Team, team_id)
+    update_from(team, body)
+    {{ await_ }}flush_or_conflict(session, NAME_TAKEN)
     return team
 
 
 @router.delete("/{team_id}", status_code=status.HTTP_204_NO_CONTENT)
-def delete_team(team_id: int, session: SessionDep) -> None:
-    session.delete(get_or_404(session, Team, team_id))
-    flush_or_conflict(session, "the team still has heroes")
+{{ async_ }}def delete_team(team_id: int, session: SessionDep) -> None:
+    {{ await_ }}session.delete({{ await_ }}get_or_404(session, Team, team_id))
+    {{ await_ }}flush_or_conflict(session, "the team still has heroes")
