@@ -15,6 +15,9 @@ from measuring_plugin import MAIN_PROCESS, RESULTS_FOLDER_VARIABLE, ProcessMeasu
 from sqlalchemy.engine import URL
 
 BENCHMARKS = Path(__file__).parent
+# Where the runs keep their compiled imports, from one command to the next: not in the
+# environment's own folders, which other work shares.
+COMPILED_IMPORTS = Path(tempfile.gettempdir()) / "isolation-benchmark-pycache"
 # The plugins a generated project's own environment loads (pytest-randomly comes from its
 # addopts). Autoloading is off, so plugins that only this repository's environment holds
 # (hypothesis, schemathesis, ...) cannot add their cost to the figures.
@@ -100,8 +103,7 @@ def run_environment(project: Path, database_url: URL, results_folder: Path) -> d
     return {
         **inherited,
         "PYTHONPATH": os.pathsep.join((str(project / "src"), str(BENCHMARKS))),
-        # Compiled imports go beside the project, not into the environment's own folders.
-        "PYTHONPYCACHEPREFIX": str(project.parent / "pycache"),
+        "PYTHONPYCACHEPREFIX": str(COMPILED_IMPORTS),
         "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1",
         "TEST_DATABASE_URL": database_url.render_as_string(hide_password=False),
         RESULTS_FOLDER_VARIABLE: str(results_folder),
