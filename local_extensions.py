@@ -1,17 +1,33 @@
-"""Jinja filters that turn free-text answers into safe literals.
+"""Jinja filters that turn free-text answers into safe literals, and the guard that keeps
+cookiecutter from running answers as templates.
 
 Loaded by cookiecutter through ``_extensions`` in cookiecutter.json.
 """
 
 import json
+import os
 import re
+from pathlib import Path
 
 from jinja2 import Environment
 from jinja2.ext import Extension
 
+TEMPLATE_REPOSITORY = Path(__file__).parent
+
 # Characters that YAML and TOML refuse raw inside a double-quoted string, although JSON leaves
 # them unescaped: DEL, the C1 controls, and the two Unicode non-characters YAML forbids.
 _UNSAFE_RAW = re.compile("[\x7f-\x9f\ufeff\ufffe\uffff\u2028\u2029]")
+
+# ASCII punctuation that CommonMark or GitHub gives a meaning inside a line of text (code spans,
+# emphasis, links, raw HTML, entities, tables, strikethrough, math, heading closers); CommonMark
+# lets a backslash escape any of it. The characters that matter only at a line's start (lists,
+# thematic breaks) are handled by _MARKDOWN_LINE_START.
+_MARKDOWN_INLINE = re.compile(r"([\\`*_\[\]<>&|~$#])")
+_MARKDOWN_LINE_START = re.compile(r"^(\d*)([-+=.)])")
+
+_PYTHON_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+LINE_LENGTH = 100  # the generated project's ruff line-length
 
 
 def quoted(value: object) -> str:
@@ -20,15 +36,128 @@ def quoted(value: object) -> str:
     return _UNSAFE_RAW.sub(lambda match: f"\\u{ord(match.group()):04x}", literal)
 
 
+def python_string(value: object) -> str:
+    """A Python string literal, in the quotes ruff format picks: double, unless the text holds
+    more double quotes than single ones. Unprintable characters are escaped."""
+    text = str(value)
+    quote = "'" if text.count('"') > text.count("'") else '"'
+    return quote + "".join(_python_character(character, quote) for character in text) + quote
+
+
+def _python_character(character: str, quote: str) -> str:
+    if character in (quote, "\\"):
+        return "\\" + character
+    if character in _PYTHON_ESCAPES:
+        return _PYTHON_ESCAPES[character]
+    if character.isprintable() and not _UNSAFE_RAW.match(character):
+        return character
+    code = ord(character)
+    if code < 0x100:
+        return f"\\x{code:02x}"
+    return f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
+
+
 def one_line(value: object) -> str:
-    """Free text folded onto one line (for Markdown headings and single-line comments)."""
+    """Free text folded onto one line (for single-line comments)."""
     return " ".join(str(value).split())
 
 
+def markdown_text(value: object) -> str:
+    """Free text folded onto one line that Markdown shows as written: no markup takes effect."""
+    text = _MARKDOWN_INLINE.sub(r"\\\1", one_line(value))
+    return _MARKDOWN_LINE_START.sub(r"\1\\\2", text)
+
+
+def python_noqa(line: object) -> str:
+    """The ``# noqa`` comment a line of Python holding free text needs to pass ruff, or "".
+
+    E501 when the line may be too long (every non-ASCII character counted as two columns, as
+    wide ones are), RUF001 when it holds non-ASCII text (ruff takes a no-break space or a Greek
+    omicron for a typo); RUF100 keeps ruff quiet where the guess was too careful.
+    """
+    text = str(line)
+    width = sum(1 if character.isascii() else 2 for character in text)
+    codes = [
+        code
+        for code, needed in (("E501", width > LINE_LENGTH), ("RUF001", not text.isascii()))
+        if needed
+    ]
+    return f"  # noqa: {', '.join(codes)}, RUF100" if codes else ""
+
+
+def jinja_string(text: str) -> str:
+    """``text`` as a Jinja expression that renders it verbatim, newlines and braces included."""
+    escaped = "".join(
+        character
+        if character.isascii() and character.isprintable() and character not in '"\\'
+        else f"\\U{ord(character):08x}"
+        for character in text
+    )
+    return '{{ "' + escaped + '" }}'
+
+
+def strings_in(value: object) -> set[str]:
+    """Every string in a JSON value: keys, values, list items."""
+    if isinstance(value, str):
+        return {value}
+    if isinstance(value, dict):
+        return {s for key, item in value.items() for s in strings_in(key) | strings_in(item)}
+    if isinstance(value, list):
+        return {s for item in value for s in strings_in(item)}
+    return set()
+
+
+def template_texts() -> frozenset[str]:
+    """Texts of this template that cookiecutter renders from strings, not from files: the
+    values in cookiecutter.json (defaults like the slug's, choices, prompts) and the hooks."""
+    context = json.loads((TEMPLATE_REPOSITORY / "cookiecutter.json").read_text(encoding="utf-8"))
+    hooks = (TEMPLATE_REPOSITORY / "hooks").glob("*")
+    return frozenset(strings_in(context)) | {
+        hook.read_text(encoding="utf-8") for hook in hooks if hook.is_file()
+    }
+
+
+def template_paths() -> tuple[str, ...]:
+    """The project folder's name and every path in it, relative to it (cookiecutter renders
+    these to name what it writes), those with template syntax, longest first."""
+    paths: set[str] = set()
+    for folder in TEMPLATE_REPOSITORY.iterdir():
+        if folder.is_dir() and "{{" in folder.name:
+            paths.add(folder.name)
+            paths.update(str(path.relative_to(folder)) for path in folder.rglob("*"))
+    return tuple(sorted((path for path in paths if "{" in path), key=len, reverse=True))
+
+
 class QuotingExtension(Extension):
-    """Registers the ``quoted`` and ``one_line`` filters."""
+    """Registers the filters, and renders answers as the text they are, never as templates.
+
+    Cookiecutter renders every value of its context as a Jinja template before asking the
+    questions: the template's defaults (the slug is made from the name that way), but also the
+    answers given with --no-input, as ``key=value`` on the command line, in ``extra_context`` or
+    in a user config's ``default_context``. Jinja is not sandboxed, so an answer such as
+    ``{{ 7*7 }}`` would become ``49`` and a cleverer one would run Python. Every text that
+    cookiecutter renders from a string passes through ``preprocess`` below: the template's own
+    texts pass unchanged, anything else (an answer) is turned into an expression that renders
+    it verbatim. Answers typed at the prompts are never rendered by cookiecutter.
+    """
 
     def __init__(self, environment: Environment) -> None:
         super().__init__(environment)
         environment.filters["quoted"] = quoted
+        environment.filters["python_string"] = python_string
         environment.filters["one_line"] = one_line
+        environment.filters["markdown_text"] = markdown_text
+        environment.filters["python_noqa"] = python_noqa
+        self.trusted_texts = template_texts()
+        self.trusted_paths = template_paths()
+
+    def preprocess(self, source: str, name: str | None, filename: str | None = None) -> str:
+        if name is not None or source in self.trusted_texts:
+            return source  # a template file, or one of the template's own texts
+        for path in self.trusted_paths:
+            if source == path:
+                return source
+            if source.endswith(os.sep + path):
+                # The output folder the user chose, joined with a path of the template.
+                return jinja_string(source.removesuffix(path)) + path
+        return jinja_string(source)

@@ -2,7 +2,8 @@
 
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-PROJECT_NAME = {{ cookiecutter.project_name | quoted }}
+{% set project_name_line = "PROJECT_NAME = " ~ (cookiecutter.project_name | python_string) -%}
+{{ project_name_line }}{{ project_name_line | python_noqa }}
 
 
 class Settings(BaseSettings):

@@ -1,7 +1,7 @@
 {%- set async_, await_ = ("async ", "await ") if cookiecutter.api == "async" else ("", "") -%}
-"""What every resource router needs: pagination parameters, 404s and 409s."""
+"""What every resource router needs: pagination parameters, 404s and 409s, and their docs."""
 
-from typing import Annotated, TypeVar
+from typing import Annotated, Any, TypeVar
 
 from fastapi import HTTPException, Query, status
 from pydantic import BaseModel
@@ -16,16 +16,46 @@ from {{ cookiecutter.package_name }}.models import Base
 {%- endif %}
 
 MAX_PAGE_SIZE = 100
+# Ids are INTEGER columns: no row has an id outside this range, and a larger number would not
+# even reach the database (SQLite cannot bind it, PostgreSQL refuses it as an OFFSET).
+MIN_ID, MAX_ID = -(2**31), 2**31 - 1
 
 Limit = Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE, description="Page size")]
-Offset = Annotated[int, Query(ge=0, description="Rows to skip")]
+Offset = Annotated[int, Query(ge=0, le=MAX_ID, description="Rows to skip")]
+
+
+class ErrorMessage(BaseModel):
+    """The body of an error the API raises itself: 404, 409, 503."""
+
+    detail: str
+
+
+class FieldError(BaseModel):
+    loc: list[str | int]
+    msg: str
+    type: str
+
+
+class InvalidRequest(BaseModel):
+    """A 422: FastAPI's list of invalid fields, or one sentence (say, a missing team)."""
+
+    detail: str | list[FieldError]
+
+
+# OpenAPI documentation of the errors a resource's routes answer besides FastAPI's 422: a body
+# that is not even text, and the errors get_or_404 and flush_or_conflict raise.
+RESOURCE_ERRORS: dict[int | str, dict[str, Any]] = {
+    400: {"model": ErrorMessage, "description": "The body could not be decoded"},
+    404: {"model": ErrorMessage, "description": "No row has this id"},
+    409: {"model": ErrorMessage, "description": "A name is taken, or the row is still in use"},
+}
 
 ModelT = TypeVar("ModelT", bound={{ "SQLModel" if cookiecutter.orm == "sqlmodel" else "Base" }})
 
 
 {{ async_ }}def get_or_404(session: SessionDep, model: type[ModelT], row_id: int) -> ModelT:
     """The row with primary key ``row_id``, or a 404 naming what was missing."""
-    row = {{ await_ }}session.get(model, row_id)
+    row = {{ await_ }}session.get(model, row_id) if MIN_ID <= row_id <= MAX_ID else None
     if row is None:
         raise HTTPException(status.HTTP_404_NOT_FOUND, f"{model.__name__.lower()} not found")
     return row

@@ -6,6 +6,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import OperationalError
 
 from {{ cookiecutter.package_name }}.db import SessionDep
+from {{ cookiecutter.package_name }}.routers.common import ErrorMessage
 
 router = APIRouter(prefix="/health", tags=["health"])
 
@@ -15,7 +16,10 @@ router = APIRouter(prefix="/health", tags=["health"])
     return {"status": "ok"}
 
 
-@router.get("/ready")
+@router.get(
+    "/ready",
+    responses={503: {"model": ErrorMessage, "description": "The database does not answer"}},
+)
 {{ async_ }}def ready(session: SessionDep) -> dict[str, str]:
     try:
         {{ await_ }}session.scalar(text("SELECT 1"))

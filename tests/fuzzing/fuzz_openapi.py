@@ -1,0 +1,89 @@
+"""Fuzz a generated app through its own OpenAPI schema, in-process (no server).
+
+The template's tests/test_fuzz.py copies this module into a rendered project and runs it with
+pytest there, FUZZ_PACKAGE naming the project's package. The app is the production one:
+create_app() on a temporary SQLite file that Alembic migrated to head, its lifespan running,
+nothing overridden. Hypothesis is derandomized, so every run sends the same requests. The
+number of requests sent to each operation is written as JSON to the file FUZZ_REPORT names.
+"""
+
+import importlib
+import inspect
+import json
+import os
+import tempfile
+from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import schemathesis
+from alembic import command
+from alembic.config import Config
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from hypothesis import HealthCheck, settings
+from schemathesis import checks
+
+PACKAGE = os.environ["FUZZ_PACKAGE"]
+REPORT = Path(os.environ["FUZZ_REPORT"])
+MAX_EXAMPLES = int(os.environ.get("FUZZ_MAX_EXAMPLES", "30"))
+SENT: Counter[str] = Counter()
+DATABASE_FOLDER = tempfile.TemporaryDirectory(prefix="fuzz-")
+
+
+def sqlite_url() -> str:
+    """A new SQLite file, through the driver the app's API style needs (aiosqlite if async)."""
+    db = importlib.import_module(f"{PACKAGE}.db")
+    driver = "sqlite+aiosqlite" if inspect.isasyncgenfunction(db.get_session) else "sqlite"
+    return f"{driver}:///{Path(DATABASE_FOLDER.name) / 'fuzz.sqlite'}"
+
+
+def migrated_app() -> FastAPI:
+    """The production app on a new SQLite file migrated to head by the real migrations."""
+    url = sqlite_url()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("DATABASE_URL", url)
+        command.upgrade(Config(Path(__file__).with_name("alembic.ini")), "head")
+    main = importlib.import_module(f"{PACKAGE}.main")
+    settings_module = importlib.import_module(f"{PACKAGE}.settings")
+    app: FastAPI = main.create_app(settings_module.Settings(database_url=url))
+    return app
+
+
+# What the responses must satisfy. Not asserted here: whether the app accepts every request the
+# schema allows and rejects every other (positive_data_acceptance, negative_data_rejection).
+CHECKS = [
+    checks.not_a_server_error,
+    checks.status_code_conformance,
+    checks.content_type_conformance,
+    checks.response_headers_conformance,
+    checks.response_schema_conformance,
+    checks.allow_header_conformance,
+    checks.unsupported_method,
+]
+
+APP = migrated_app()
+schema = schemathesis.openapi.from_asgi("/openapi.json", APP)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def lifespan() -> Iterator[None]:
+    """Run the app's lifespan (its engine and session factory) around the whole session, then
+    write the report."""
+    with DATABASE_FOLDER, TestClient(APP):
+        yield
+    REPORT.write_text(json.dumps(SENT))
+
+
+@schema.parametrize()
+@settings(
+    max_examples=MAX_EXAMPLES,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=list(HealthCheck),
+)
+def test_operation_conforms(case: schemathesis.Case) -> None:
+    """No 5xx, and every status, header and body matches what the schema documents."""
+    SENT[case.operation.label] += 1
+    case.call_and_validate(checks=CHECKS)
