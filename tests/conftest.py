@@ -93,9 +93,15 @@ def render(output: Path, **answers: str) -> Rendering:
     return Rendering(Path(project), answers)
 
 
+# schemathesis (for tests/test_fuzz.py) registers a pytest plugin that takes longer to import
+# than pytest itself; every generated suite would load it for nothing. test_fuzz.py, which needs
+# it, passes PYTEST_ADDOPTS="" instead.
+CHILD_PYTEST_OPTIONS = "-p no:schemathesis"
+
+
 def child_environment(**variables: str) -> dict[str, str]:
     environment = {k: v for k, v in os.environ.items() if k not in NOT_INHERITED}
-    return {**environment, **variables}
+    return {**environment, "PYTEST_ADDOPTS": CHILD_PYTEST_OPTIONS, **variables}
 
 
 def run_cookiecutter_cli(output: Path, *answers: str) -> subprocess.CompletedProcess[str]:
