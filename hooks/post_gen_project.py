@@ -7,9 +7,9 @@ DATABASE = {{ cookiecutter.database | quoted }}
 PACKAGE = Path("src") / {{ cookiecutter.package_name | quoted }}
 
 
-def remove_compose_file_unless_postgresql() -> None:
-    """compose.yaml starts a PostgreSQL server for development; SQLite needs none."""
-    if DATABASE != "postgresql":
+def remove_compose_file_for_sqlite() -> None:
+    """compose.yaml starts a database server for development; SQLite needs none."""
+    if DATABASE == "sqlite":
         Path("compose.yaml").unlink()
 
 
@@ -20,5 +20,5 @@ def remove_schemas_module_unless_sqlalchemy() -> None:
 
 
 if __name__ == "__main__":
-    remove_compose_file_unless_postgresql()
+    remove_compose_file_for_sqlite()
     remove_schemas_module_unless_sqlalchemy()

@@ -20,8 +20,11 @@ So app code commits and rolls back exactly as in production; each commit ends a 
 never the outer transaction, and the ROLLBACK at the end of the test undoes all of it.
 """
 
+import inspect
 import os
-from collections.abc import {{ "AsyncIterator, Iterator" if is_async else "Iterator" }}
+from collections.abc import {{ "AsyncIterator, Callable, Iterator" if is_async else "Callable, Iterator" }}
+from contextlib import AbstractContextManager, contextmanager
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -32,7 +35,7 @@ from alembic.config import Config
 from fastapi import FastAPI
 {%- if is_async %}
 from httpx2 import ASGITransport, AsyncClient
-from sqlalchemy import Connection, Engine, StaticPool, create_engine, event
+from sqlalchemy import Connection, Engine, MetaData, StaticPool, create_engine, event
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.ext.asyncio import (
     AsyncConnection,
@@ -42,33 +45,57 @@ from sqlalchemy.ext.asyncio import (
 {%- endif %}
     AsyncTransaction,
     async_sessionmaker,
+    create_async_engine,
 )
+from sqlalchemy.orm.session import JoinTransactionMode
 {%- if cookiecutter.orm == "sqlmodel" %}
 from sqlmodel.ext.asyncio.session import AsyncSession
 {%- endif %}
 {%- else %}
 from fastapi.testclient import TestClient
-from sqlalchemy import Connection, Engine, RootTransaction, StaticPool, create_engine, event
+from sqlalchemy import (
+    Connection,
+    Engine,
+    MetaData,
+    RootTransaction,
+    StaticPool,
+    create_engine,
+    event,
+)
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.orm import {{ "sessionmaker" if cookiecutter.orm == "sqlmodel" else "Session, sessionmaker" }}
+from sqlalchemy.orm.session import JoinTransactionMode
 {%- if cookiecutter.orm == "sqlmodel" %}
 from sqlmodel import Session
 {%- endif %}
 {%- endif %}
 
 # ---- Adapt this block when you copy this file (and databases.py) into another project -------
-from {{ cookiecutter.package_name }}.db import create_db_engine, create_session_factory, get_session_factory
+# The dependency your endpoints get their session from: one that returns the sessionmaker (as
+# here: your session dependency then runs unchanged), or one that yields the session itself.
+from {{ cookiecutter.package_name }}.db import get_session_factory as app_session_dependency
 from {{ cookiecutter.package_name }}.main import create_app
 from {{ cookiecutter.package_name }}.settings import Settings
-from tests import databases, factories
+from tests import databases
 
-ALEMBIC_INI = Path(__file__).parents[1] / "alembic.ini"
+# Where the schema comes from: your alembic.ini (its migrations run), or your models' MetaData.
+SCHEMA: Path | MetaData = Path(__file__).parents[1] / "alembic.ini"
+
+
+def make_app(database_url: str) -> FastAPI:
+    """The app under test, given the test database's URL in case it opens an engine of its own."""
+    return create_app(Settings(database_url=database_url))
+
+
 # ---------------------------------------------------------------------------------------------
 
 # The one place the database mode is chosen. Unset: a private in-memory SQLite database, no
-# server needed. Set to postgresql+psycopg://user:password@host:port/name_test: that server.
-TEST_DATABASE_URL = make_url(os.environ.get("TEST_DATABASE_URL", "sqlite{{ "+aiosqlite" if is_async }}://"))
-ON_SQLITE = TEST_DATABASE_URL.get_backend_name() == "sqlite"
+# server needed. Set to a database whose name ends in _test: that server, the same tests.
+#   postgresql+psycopg://user:password@host:5432/name_test
+#   mysql+pymysql://user:password@host:3306/name_test        (MySQL 8, MariaDB 10.11+)
+TEST_DATABASE_URL = make_url(os.environ.get("TEST_DATABASE_URL", "sqlite://"))
+BACKEND = TEST_DATABASE_URL.get_backend_name()
+ON_SQLITE = BACKEND == "sqlite"
 XDIST_WORKER = os.environ.get("PYTEST_XDIST_WORKER")  # "gw0", "gw1", ... under pytest -n
 CREATED_DATABASE = pytest.StashKey[bool]()
 
@@ -84,7 +111,7 @@ def pytest_sessionstart(session: pytest.Session) -> None:
     if ON_SQLITE or XDIST_WORKER:
         return
     session.config.stash[CREATED_DATABASE] = databases.create_database_if_missing(TEST_DATABASE_URL)
-    engine = create_engine(TEST_DATABASE_URL)
+    engine = create_engine(databases.with_driver(TEST_DATABASE_URL, use_async=False))
     with engine.begin() as connection:
         migrate(connection)
     # Workers clone this database with CREATE DATABASE ... TEMPLATE, which refuses a template
@@ -99,21 +126,32 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    if ON_SQLITE:
-        needs_server = pytest.mark.skip(
-            reason="PostgreSQL only: set TEST_DATABASE_URL=postgresql+psycopg://…/name_test"
-        )
-        for item in items:
-            if "postgresql" in item.keywords:
-                item.add_marker(needs_server)
+    """Tests about one kind of backend are skipped, with the reason, on the others."""
+    wrong_backend = {
+        "server": "needs a database server: set TEST_DATABASE_URL to a …_test database",
+        "mysql": "MySQL only: set TEST_DATABASE_URL=mysql+pymysql://…/name_test",
+    }
+    if not ON_SQLITE:
+        del wrong_backend["server"]
+    if BACKEND == "mysql":
+        del wrong_backend["mysql"]
+    for item in items:
+        for marker, reason in wrong_backend.items():
+            if marker in item.keywords:
+                item.add_marker(pytest.mark.skip(reason=reason))
 
 
-def migrate(connection: Connection, revision: str = "head") -> None:
-    command.upgrade(alembic_config(connection), revision)
+def migrate(connection: Connection) -> None:
+    """Build the schema on ``connection``: run SCHEMA's migrations, or create its tables."""
+    if isinstance(SCHEMA, MetaData):
+        SCHEMA.create_all(connection)
+    else:
+        command.upgrade(alembic_config(connection), "head")
 
 
-def alembic_config(connection: Connection) -> Config:
-    config = Config(ALEMBIC_INI)
+def alembic_config(connection: Connection | None = None) -> Config:
+    assert isinstance(SCHEMA, Path), "SCHEMA names no alembic.ini: there are no migrations"
+    config = Config(SCHEMA)
     # Migrate this very connection: an in-memory SQLite database exists nowhere else, and a
     # migration test must see (and roll back) its DDL inside the test's transaction.
     config.attributes["connection"] = connection
@@ -132,6 +170,9 @@ def use_sqlite_savepoints(engine: Engine) -> None:
     @event.listens_for(engine, "connect")
     def leave_transactions_to_sqlalchemy(dbapi_connection: Any, _record: Any) -> None:
         dbapi_connection.isolation_level = None
+        # Not part of the workaround, but SQLite too: it ignores foreign keys unless asked, and
+        # a test that passes here must pass on a server, which always enforces them.
+        dbapi_connection.cursor().execute("PRAGMA foreign_keys=ON")
 
     @event.listens_for(engine, "begin")
     def emit_begin(connection: Connection) -> None:
@@ -139,18 +180,19 @@ def use_sqlite_savepoints(engine: Engine) -> None:
 
 
 def create_test_engine(url: URL) -> {{ Engine }}:
+    url = databases.with_driver(url, use_async={{ "True" if is_async else "False" }})
     if not ON_SQLITE:
-        return create_db_engine(url)
+        return {{ "create_async_engine" if is_async else "create_engine" }}(url)
     # An in-memory database lives and dies with its one connection: StaticPool hands that same
 {%- if is_async %}
-    # connection to every checkout (the app's, Alembic's, the test's). aiosqlite drives the
+    # connection to every checkout (the app's, the schema's, the test's). aiosqlite drives the
     # sqlite3 driver underneath, so the workaround goes on the sync engine beneath the async one.
-    engine = create_db_engine(url, poolclass=StaticPool)
+    engine = create_async_engine(url, poolclass=StaticPool)
     use_sqlite_savepoints(engine.sync_engine)
 {%- else %}
-    # connection to every checkout (the app's, Alembic's, the test's), and create_db_engine
-    # sets check_same_thread=False because TestClient runs endpoints in another thread.
-    engine = create_db_engine(url, poolclass=StaticPool)
+    # connection to every checkout (the app's, the schema's, the test's); check_same_thread=False
+    # lets it move between threads, as TestClient runs endpoints in a thread of its own.
+    engine = create_engine(url, poolclass=StaticPool, connect_args={"check_same_thread": False})
     use_sqlite_savepoints(engine)
 {%- endif %}
     return engine
@@ -185,6 +227,13 @@ def database_url() -> Iterator[URL]:
 {{ async_ }}def shared_connection(engine: {{ Engine }}) -> {{ Iterator }}[{{ Connection }}]:
     """One connection for the run: checking one out per test would only add round trips."""
     {{ async_ }}with engine.connect() as connection:
+        if BACKEND == "mysql":
+            # MySQL commits the open transaction before any DDL: fail such a test instead.
+            event.listen(
+                connection{{ ".sync_connection" if is_async }},
+                "before_cursor_execute",
+                databases.refuse_implicit_commits,
+            )
         yield connection
 
 
@@ -206,15 +255,50 @@ def connection(
 
 
 @pytest.fixture
-def session_factory(connection: {{ Connection }}) -> {{ sessionmaker }}[{{ Session }}]:
-    """Sessions that join the outer transaction through a SAVEPOINT of their own.
+{{ async_ }}def ddl_connection(
+    connection: {{ Connection }},
+    engine: {{ Engine }},
+) -> {{ Iterator }}[{{ Connection }}]:
+    """Where a test may run DDL (migrations): the test's own transaction, which rolls the DDL
+    back, except on MySQL, where DDL commits: there a separate connection, outside any test
+    transaction, and the test must leave the schema as it found it."""
+    if BACKEND != "mysql":
+        yield connection
+        return
+    {{ async_ }}with engine.connect() as separate:
+        yield separate
 
-    With "create_savepoint", session.commit() releases the SAVEPOINT and session.rollback()
-    rolls back to it; neither reaches the outer transaction. The default mode lets a rollback
-    (say, after an IntegrityError) roll back the outer transaction itself: the test's own rows
-    vanish and later commits run outside any test transaction, and leak.
+
+@pytest.fixture
+def join_transaction_mode() -> JoinTransactionMode:
+    """How every session joins the test's transaction: the one setting the recipe hinges on.
+
+    With "create_savepoint" each session works inside a SAVEPOINT of its own: its commit()
+    releases the SAVEPOINT and its rollback() rolls back to it, and neither reaches the outer
+    transaction. test_join_modes_demo.py overrides this fixture to show what the other modes
+    do instead: lose the test's own rows, and commit for real.
     """
-    return create_session_factory(connection, join_transaction_mode="create_savepoint")
+    return "create_savepoint"
+
+
+@pytest.fixture
+def session_factory(
+    connection: {{ Connection }}, join_transaction_mode: JoinTransactionMode
+) -> {{ sessionmaker }}[{{ Session }}]:
+    """Sessions on the test's connection, configured like the app's own."""
+{%- if is_async %}
+    return async_sessionmaker(
+        bind=connection,
+        class_=AsyncSession,
+        # As in the app: async code cannot load an attribute that a commit expired.
+        expire_on_commit=False,
+        join_transaction_mode=join_transaction_mode,
+    )
+{%- else %}
+    return sessionmaker(
+        bind=connection, class_=Session, join_transaction_mode=join_transaction_mode
+    )
+{%- endif %}
 
 
 @pytest.fixture
@@ -222,19 +306,38 @@ def session_factory(connection: {{ Connection }}) -> {{ sessionmaker }}[{{ Sessi
 {%- if is_async %}
     """The test's own session. Factories write through the sync Session underneath it."""
     async with session_factory() as session:
-        with factories.writing_to(session.sync_session):
+        with databases.writing_to(session.sync_session):
             yield session
 {%- else %}
     """The test's own session; factories write through it."""
-    with session_factory() as session, factories.writing_to(session):
+    with session_factory() as session, databases.writing_to(session):
         yield session
 {%- endif %}
+
+
+def sessions_for_the_app(session_factory: {{ sessionmaker }}[{{ Session }}]) -> Callable[[], Any]:
+    """What stands in for app_session_dependency during a test, in the dependency's own shape.
+
+    A dependency that returns the sessionmaker gets the test's, so the session dependency
+    that calls it (here get_session, with its commit on success and rollback on error) runs
+    exactly as in production. A dependency that yields the session is replaced by one that
+    yields a session of the test's: code of its own around the yield does not run in tests.
+    """
+    if not inspect.{{ "isasyncgenfunction" if is_async else "isgeneratorfunction" }}(app_session_dependency):
+        return lambda: session_factory
+
+    {{ async_ }}def session_of_the_test() -> {{ Iterator }}[{{ Session }}]:
+        {{ async_ }}with session_factory() as session:
+            yield session
+
+    return session_of_the_test
 {%- if is_async %}
 
 
 @pytest.fixture(scope="session")
 async def app(database_url: URL) -> AsyncIterator[FastAPI]:
-    app = create_app(Settings(database_url=database_url.render_as_string(hide_password=False)))
+    url = databases.with_driver(database_url, use_async=True)
+    app = make_app(url.render_as_string(hide_password=False))
     # ASGITransport sends requests only: run the app's lifespan here, once for the whole run.
     async with app.router.lifespan_context(app):
         yield app
@@ -244,13 +347,9 @@ async def app(database_url: URL) -> AsyncIterator[FastAPI]:
 async def client(
     app: FastAPI, session_factory: async_sessionmaker[AsyncSession]
 ) -> AsyncIterator[AsyncClient]:
-    """The app with its sessions bound to this test's connection, over real HTTP requests.
-
-    Only the session factory is replaced: get_session itself, with its commit on success and
-    rollback on error, runs exactly as in production.
-    """
+    """The app, its sessions bound to this test's connection, over real HTTP requests."""
     saved_overrides = dict(app.dependency_overrides)
-    app.dependency_overrides[get_session_factory] = lambda: session_factory
+    app.dependency_overrides[app_session_dependency] = sessions_for_the_app(session_factory)
     async with AsyncClient(transport=ASGITransport(app=app), base_url="http://test") as client:
         yield client
     app.dependency_overrides.clear()
@@ -260,7 +359,7 @@ async def client(
 
 @pytest.fixture(scope="session")
 def app(database_url: URL) -> FastAPI:
-    return create_app(Settings(database_url=database_url.render_as_string(hide_password=False)))
+    return make_app(database_url.render_as_string(hide_password=False))
 
 
 @pytest.fixture(scope="session")
@@ -273,13 +372,9 @@ def http_client(app: FastAPI) -> Iterator[TestClient]:
 def client(
     app: FastAPI, http_client: TestClient, session_factory: sessionmaker[Session]
 ) -> Iterator[TestClient]:
-    """The app with its sessions bound to this test's connection.
-
-    Only the session factory is replaced: get_session itself, with its commit on success and
-    rollback on error, runs exactly as in production.
-    """
+    """The app, its sessions bound to this test's connection."""
     saved_overrides = dict(app.dependency_overrides)
-    app.dependency_overrides[get_session_factory] = lambda: session_factory
+    app.dependency_overrides[app_session_dependency] = sessions_for_the_app(session_factory)
     yield http_client
     app.dependency_overrides.clear()
     app.dependency_overrides.update(saved_overrides)
@@ -291,24 +386,118 @@ def client(
 def replayable_fake_data(request: pytest.FixtureRequest) -> None:
     """Seed Faker and factory-boy from the test's id: a failure replays in any test order."""
     factory.random.reseed_random(request.node.nodeid)
-    factories.reset_sequences()
+    databases.reset_factory_sequences()
+
+
+# ---- Watching the SQL: what reaches the database, and which boundary each commit ends -------
+
+TRANSACTION_STATEMENTS = ("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE SAVEPOINT")
+SQL_LOG = "sql_log"  # the user property that carries a test's log to the terminal summary
+
+
+def is_transaction_statement(statement: str) -> bool:
+    """BEGIN, COMMIT, ROLLBACK, and SAVEPOINT, RELEASE SAVEPOINT, ROLLBACK TO SAVEPOINT."""
+    return statement.startswith(TRANSACTION_STATEMENTS)
+
+
+def is_query(statement: str) -> bool:
+    return not is_transaction_statement(statement)
+
+
+@contextmanager
+def recording_sql(
+    connection: Connection, keep: Callable[[str], bool] = lambda _statement: True
+) -> Iterator[list[str]]:
+    """The statements sent on ``connection`` while the block runs, each BEGIN, COMMIT and
+    ROLLBACK in its place; only those ``keep`` accepts."""
+    sent: list[str] = []
+
+    def record(statement: str) -> None:
+        if keep(statement):
+            sent.append(statement)
+
+    def record_statement(_conn: Connection, _cursor: Any, statement: str, *_args: Any) -> None:
+        # The SQLite workaround sends its BEGIN as a statement; the "begin" event records it.
+        if statement != "BEGIN":
+            record(statement)
+
+    # A server's driver sends BEGIN, COMMIT and ROLLBACK itself: only these events show them.
+    listeners: dict[str, Any] = {
+        "before_cursor_execute": record_statement,
+        "begin": lambda _conn: record("BEGIN"),
+        "commit": lambda _conn: record("COMMIT"),
+        "rollback": lambda _conn: record("ROLLBACK"),
+    }
+    for name, listener in listeners.items():
+        event.listen(connection, name, listener)
+    try:
+        yield sent
+    finally:
+        for name, listener in listeners.items():
+            event.remove(connection, name, listener)
+
+
+{%- if is_async %}
+
+
+def events_of(connection: AsyncConnection) -> Connection:
+    """The sync Connection an AsyncConnection drives: SQLAlchemy fires its events there."""
+    assert connection.sync_connection is not None, "the connection has not started"
+    return connection.sync_connection
+{%- endif %}
 
 
 @pytest.fixture
 def sent_sql(connection: {{ Connection }}) -> Iterator[list[str]]:
-    """Every statement this test sends on the connection, and each COMMIT/ROLLBACK it calls."""
-    sent: list[str] = []
+    """Every statement this test sends on its connection, with each COMMIT and ROLLBACK."""
+    with recording_sql({{ "events_of(connection)" if is_async else "connection" }}) as sent:
+        yield sent
 
-    def record_statement(_conn: Connection, _cursor: Any, statement: str, *_args: Any) -> None:
-        sent.append(statement)
 
-    listeners: dict[str, Any] = {
-        "before_cursor_execute": record_statement,
-        "commit": lambda _conn: sent.append("COMMIT"),
-        "rollback": lambda _conn: sent.append("ROLLBACK"),
-    }
-    for name, listener in listeners.items():
-        event.listen(connection{{ ".sync_connection" if is_async }}, name, listener)
-    yield sent
-    for name, listener in listeners.items():
-        event.remove(connection{{ ".sync_connection" if is_async }}, name, listener)
+@pytest.fixture
+def count_queries(connection: {{ Connection }}) -> Callable[[], AbstractContextManager[list[str]]]:
+    """``with count_queries() as queries:`` lists the queries the block sends (transaction
+    statements aside), app and test alike: assert on len(queries) to catch an N+1."""
+    return partial(recording_sql, {{ "events_of(connection)" if is_async else "connection" }}, keep=is_query)
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--sql-log",
+        action="store_true",
+        help="after the run, list each test's transaction statements, from BEGIN to ROLLBACK",
+    )
+
+
+@pytest.fixture(autouse=True)
+def sql_log(request: pytest.FixtureRequest) -> Iterator[None]:
+    """With --sql-log, record the transaction statements of each test that has a transaction.
+
+    Autouse fixtures are set up first and torn down last, so the log spans the test's BEGIN
+    and the ROLLBACK that ends it.
+    """
+    if not request.config.getoption("sql_log") or "transaction" not in request.fixturenames:
+        yield
+        return
+    connection = request.getfixturevalue("shared_connection")
+    with recording_sql({{ "events_of(connection)" if is_async else "connection" }}, keep=is_transaction_statement) as statements:
+        yield
+    request.node.user_properties.append((SQL_LOG, statements))
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """--sql-log: print each test's log (also from xdist workers, whose reports carry it)."""
+    logs = [
+        (report.nodeid, statements)
+        for reports in terminalreporter.stats.values()
+        for report in reports
+        if isinstance(report, pytest.TestReport) and report.when == "teardown"
+        for name, statements in report.user_properties
+        if name == SQL_LOG and isinstance(statements, list)
+    ]
+    if logs:
+        terminalreporter.section("transaction statements per test (--sql-log)")
+    for nodeid, statements in logs:
+        terminalreporter.write_line(nodeid)
+        for statement in statements:
+            terminalreporter.write_line(f"    {statement}")

@@ -1,8 +1,9 @@
-"""The test databases on a PostgreSQL server: guard, create, clone per worker, drop.
+"""The test databases on a server (PostgreSQL, MySQL/MariaDB): guard, create, clone, drop.
 
 conftest.py calls these; copy this module together with it. Every function that creates or
 drops a database first checks that the name carries the test marker, so no path through this
-module can touch a database that was not made for testing.
+module can touch a database that was not made for testing. At the end: how factory-boy
+factories write through each test's session.
 """
 
 import re
@@ -10,18 +11,48 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 import pytest
+from factory.alchemy import SQLAlchemyModelFactory
 from sqlalchemy import Connection, create_engine, text
 from sqlalchemy.engine import URL
 from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session
 
 TEST_MARKER = "_test"
 # Names are spliced into CREATE/DROP DATABASE, which take no bind parameters: allow no quoting.
 TEST_DATABASE_NAME = re.compile(rf"[a-z0-9_]+{TEST_MARKER}")
 
+# One driver per backend for each flavour of engine: the same TEST_DATABASE_URL serves sync
+# administration (this module, Alembic) and the suite's own engine, sync or async.
+SYNC_DRIVERS = {"sqlite": "pysqlite", "postgresql": "psycopg", "mysql": "pymysql"}
+ASYNC_DRIVERS = {"sqlite": "aiosqlite", "postgresql": "psycopg", "mysql": "aiomysql"}
+DEFAULT_PORTS = {"postgresql": 5432, "mysql": 3306}
+# A database every server has, to send CREATE and DROP DATABASE from.
+SERVER_DATABASES = {"postgresql": "postgres", "mysql": "information_schema"}
+
+# MySQL and MariaDB commit the open transaction before these statements (DDL and friends):
+# inside a test they would make everything the test wrote so far permanent.
+IMPLICIT_COMMIT = re.compile(
+    r"\s*(ALTER|CREATE(?!\s+TEMPORARY)|DROP(?!\s+TEMPORARY)|RENAME|TRUNCATE|GRANT|REVOKE"
+    r"|LOCK\s+TABLES|UNLOCK\s+TABLES|ANALYZE|OPTIMIZE|REPAIR|FLUSH|START\s+TRANSACTION)\b",
+    re.IGNORECASE,
+)
+
+
+class ImplicitCommitError(RuntimeError):
+    """A statement that would commit the test's transaction behind its back."""
+
+
+def with_driver(url: URL, *, use_async: bool) -> URL:
+    """``url`` with the backend's sync or async driver, whichever the caller needs."""
+    backend = url.get_backend_name()
+    driver = (ASYNC_DRIVERS if use_async else SYNC_DRIVERS)[backend]
+    return url.set(drivername=f"{backend}+{driver}")
+
 
 def describe(url: URL) -> str:
     """Where ``url`` points, for messages: never the password."""
-    return f"database {url.database!r} on {url.host or 'localhost'}:{url.port or 5432}"
+    port = url.port or DEFAULT_PORTS.get(url.get_backend_name())
+    return f"database {url.database!r} on {url.host or 'localhost'}:{port}"
 
 
 def require_test_database(url: URL) -> None:
@@ -36,9 +67,10 @@ def require_test_database(url: URL) -> None:
 
 @contextmanager
 def server_connection(url: URL) -> Iterator[Connection]:
-    """An autocommit connection to the server's maintenance database (CREATE/DROP DATABASE)."""
+    """An autocommit connection to the server itself, for CREATE and DROP DATABASE."""
+    url = with_driver(url, use_async=False)
     engine = create_engine(
-        url.set(database="postgres"),
+        url.set(database=SERVER_DATABASES[url.get_backend_name()]),
         isolation_level="AUTOCOMMIT",
         connect_args={"connect_timeout": 5},
     )
@@ -48,23 +80,44 @@ def server_connection(url: URL) -> Iterator[Connection]:
     except OperationalError as error:
         reason = " ".join(str(error.orig or "connection failed").split()).rstrip(".")
         raise pytest.UsageError(
-            f"cannot reach PostgreSQL for {describe(url)} ({reason}). Start a server "
+            f"cannot reach the server for {describe(url)} ({reason}). Start one "
             "(docker compose up -d db) or unset TEST_DATABASE_URL to run the tests on SQLite."
         ) from None
     finally:
         engine.dispose()
 
 
+def quote(server: Connection, name: str) -> str:
+    return server.dialect.identifier_preparer.quote_identifier(name)
+
+
+def database_exists(server: Connection, name: str) -> bool:
+    if server.dialect.name == "postgresql":
+        query = "SELECT 1 FROM pg_database WHERE datname = :name"
+    else:
+        query = "SELECT 1 FROM information_schema.schemata WHERE schema_name = :name"
+    return server.scalar(text(query), {"name": name}) is not None
+
+
+def create_database(server: Connection, name: str) -> None:
+    suffix = " CHARACTER SET utf8mb4" if server.dialect.name == "mysql" else ""
+    server.exec_driver_sql(f"CREATE DATABASE {quote(server, name)}{suffix}")
+
+
+def drop_database_if_exists(server: Connection, name: str) -> None:
+    # WITH (FORCE): a connection a killed run left behind must not keep the database alive.
+    suffix = " WITH (FORCE)" if server.dialect.name == "postgresql" else ""
+    server.exec_driver_sql(f"DROP DATABASE IF EXISTS {quote(server, name)}{suffix}")
+
+
 def create_database_if_missing(url: URL) -> bool:
     """Create the test database unless it exists; True when this call created it."""
     require_test_database(url)
     with server_connection(url) as server:
-        exists = server.scalar(
-            text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": url.database}
-        )
-        if not exists:
-            server.exec_driver_sql(f'CREATE DATABASE "{url.database}"')
-    return not exists
+        if database_exists(server, str(url.database)):
+            return False
+        create_database(server, str(url.database))
+    return True
 
 
 def worker_database(url: URL, worker: str) -> URL:
@@ -74,19 +127,95 @@ def worker_database(url: URL, worker: str) -> URL:
 
 
 def clone_database(template: URL, clone: URL) -> None:
-    """(Re)create ``clone`` as a copy of the migrated ``template``: a file copy, no migrations.
+    """(Re)create ``clone`` as a copy of the migrated ``template``, without migrating again.
 
     A clone left behind by a killed run is dropped first, so it cannot break this one.
     """
     require_test_database(template)
     require_test_database(clone)
     with server_connection(template) as server:
-        server.exec_driver_sql(f'DROP DATABASE IF EXISTS "{clone.database}" WITH (FORCE)')
-        server.exec_driver_sql(f'CREATE DATABASE "{clone.database}" TEMPLATE "{template.database}"')
+        drop_database_if_exists(server, str(clone.database))
+        if server.dialect.name == "postgresql":
+            # A file-level copy on the server: the cheapest clone there is.
+            target = quote(server, str(clone.database))
+            source = quote(server, str(template.database))
+            server.exec_driver_sql(f"CREATE DATABASE {target} TEMPLATE {source}")
+        else:
+            create_database(server, str(clone.database))
+            copy_tables(server, str(template.database), str(clone.database))
+
+
+def copy_tables(server: Connection, source: str, target: str) -> None:
+    """MySQL has no database templates: replay each table's own CREATE TABLE, then its rows.
+
+    SHOW CREATE TABLE keeps foreign keys, which CREATE TABLE ... LIKE would silently drop.
+    """
+    tables = server.scalars(
+        text(
+            "SELECT table_name FROM information_schema.tables"
+            " WHERE table_schema = :source AND table_type = 'BASE TABLE'"
+        ),
+        {"source": source},
+    ).all()
+    server.exec_driver_sql(f"USE {quote(server, target)}")
+    server.exec_driver_sql("SET FOREIGN_KEY_CHECKS = 0")  # tables arrive in any order
+    for table in tables:
+        source_table = f"{quote(server, source)}.{quote(server, table)}"
+        create_table = server.exec_driver_sql(f"SHOW CREATE TABLE {source_table}").one()[1]
+        server.exec_driver_sql(create_table)
+        server.exec_driver_sql(f"INSERT INTO {quote(server, table)} SELECT * FROM {source_table}")
+    server.exec_driver_sql("SET FOREIGN_KEY_CHECKS = 1")
 
 
 def drop_database(url: URL) -> None:
     """Drop a database this run created (and only a marked one)."""
     require_test_database(url)
     with server_connection(url) as server:
-        server.exec_driver_sql(f'DROP DATABASE IF EXISTS "{url.database}" WITH (FORCE)')
+        drop_database_if_exists(server, str(url.database))
+
+
+def refuse_implicit_commits(
+    _connection: Connection, _cursor: object, statement: str, *_args: object
+) -> None:
+    """A before_cursor_execute listener for the test connection on MySQL: fail the test
+    instead of letting a DDL statement commit its transaction."""
+    if IMPLICIT_COMMIT.match(statement):
+        raise ImplicitCommitError(
+            "MySQL would commit the test's transaction before this statement, making the "
+            f"test's writes permanent: {' '.join(statement.split())[:200]}. Run DDL outside "
+            "the test transaction (see the migration tests), or use a TEMPORARY table."
+        )
+
+
+# ---- factory-boy: every factory writes through the session of the test that uses it ---------
+# A factory whose Meta says ``sqlalchemy_session_factory = databases.current_session`` holds no
+# session of its own: conftest.py binds the test's session for the length of the test, so no
+# factory can write outside a test's transaction.
+
+_bound_sessions: list[Session] = []
+
+
+@contextmanager
+def writing_to(session: Session) -> Iterator[None]:
+    """Make every factory write through ``session`` while the block runs."""
+    _bound_sessions.append(session)
+    try:
+        yield
+    finally:
+        _bound_sessions.remove(session)
+
+
+def current_session() -> Session:
+    if not _bound_sessions:
+        raise RuntimeError(
+            "factories write through a test's session: request the `session` fixture"
+        )
+    return _bound_sessions[-1]
+
+
+def reset_factory_sequences() -> None:
+    """Start every factory's sequence at 0: a test's names do not depend on the tests before it."""
+    factories = [SQLAlchemyModelFactory]
+    for factory_class in factories:  # grows as it goes: every subclass, however deep
+        factory_class.reset_sequence(force=True)
+        factories.extend(factory_class.__subclasses__())

@@ -6,7 +6,6 @@
 
 from alembic import command
 from alembic.autogenerate import compare_metadata
-from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, inspect
@@ -20,16 +19,16 @@ from sqlmodel import SQLModel
 {% if cookiecutter.orm == "sqlalchemy" -%}
 from {{ cookiecutter.package_name }}.models import Base
 {% endif -%}
-from tests.conftest import ALEMBIC_INI, alembic_config
+from tests.conftest import alembic_config
 
 
 def test_history_has_one_head() -> None:
     """Two heads mean two unmerged branches: `alembic upgrade head` would refuse to run."""
-    assert len(ScriptDirectory.from_config(Config(ALEMBIC_INI)).get_heads()) == 1
+    assert len(ScriptDirectory.from_config(alembic_config()).get_heads()) == 1
 
 
 def downgrade_to_base_then_upgrade(connection: Connection) -> tuple[set[str], set[str]]:
-    """The tables at base, then at head. The DDL is rolled back with the test's transaction."""
+    """The tables at base, then at head: the schema ends as it started."""
     config = alembic_config(connection)
     command.downgrade(config, "base")
     at_base = set(inspect(connection).get_table_names())
@@ -37,9 +36,9 @@ def downgrade_to_base_then_upgrade(connection: Connection) -> tuple[set[str], se
     return at_base, set(inspect(connection).get_table_names())
 
 
-{{ async_ }}def test_downgrade_to_base_and_upgrade_again(connection: {{ TestConnection }}) -> None:
+{{ async_ }}def test_downgrade_to_base_and_upgrade_again(ddl_connection: {{ TestConnection }}) -> None:
     """Every downgrade undoes its upgrade, so the history can be walked both ways."""
-    at_base, at_head = {{ on("connection", "downgrade_to_base_then_upgrade") }}
+    at_base, at_head = {{ on("ddl_connection", "downgrade_to_base_then_upgrade") }}
 
     assert at_base == {"alembic_version"}
     assert {"team", "hero"} <= at_head

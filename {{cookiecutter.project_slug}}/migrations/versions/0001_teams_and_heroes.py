@@ -41,6 +41,6 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    op.drop_index(op.f("ix_hero_team_id"), table_name="hero")
+    # Dropping the table drops its index; MySQL refuses to drop first an index a foreign key uses.
     op.drop_table("hero")
     op.drop_table("team")

@@ -13,6 +13,8 @@ class Settings(BaseSettings):
 
 {%- if cookiecutter.database == "postgresql" %}
     database_url: str = "postgresql+psycopg://app:app@127.0.0.1:5432/{{ cookiecutter.project_slug }}"
+{%- elif cookiecutter.database == "mysql" %}
+    database_url: str = "mysql+{{ "aiomysql" if cookiecutter.api == "async" else "pymysql" }}://app:app@127.0.0.1:3306/{{ cookiecutter.project_slug }}"
 {%- else %}
     database_url: str = "sqlite{{ "+aiosqlite" if cookiecutter.api == "async" }}:///./{{ cookiecutter.project_slug }}.db"
 {%- endif %}

@@ -1,7 +1,7 @@
 {%- set is_async = cookiecutter.api == "async" -%}
 {%- set async_, await_ = ("async ", "await ") if is_async else ("", "") -%}
 {%- set Client, Engine = ("AsyncClient", "AsyncEngine") if is_async else ("TestClient", "Engine") -%}
-"""Proof on a real server that a test's commits never reach other connections."""
+"""Proof on a real server (PostgreSQL, MySQL) that test commits never reach other connections."""
 
 import pytest
 {%- if is_async %}
@@ -13,11 +13,11 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine, text
 {%- endif %}
 
-pytestmark = pytest.mark.postgresql
+pytestmark = pytest.mark.server
 
 
 {{ async_ }}def committed_team_names(engine: {{ Engine }}) -> list[str]:
-    """What a second, independent connection sees (READ COMMITTED: only real commits)."""
+    """What a second, independent connection sees: only what was really committed."""
     {{ async_ }}with engine.connect() as other:
         return list({{ await_ }}other.scalars(text("SELECT name FROM team")))
 
