@@ -162,27 +162,64 @@ def rendering(
     return render(tmp_path_factory.mktemp(combination_id(request.param)), **request.param)
 
 
-@pytest.fixture(scope="session")
-def postgresql_server() -> URL:
-    """The server the PostgreSQL runs use: a role that may create databases."""
-    url = os.environ.get("TEMPLATE_POSTGRESQL_URL")
+def server_from_environment(variable: str, example: str) -> URL:
+    """The server a test group runs against; a skip (a failure in CI) without one."""
+    url = os.environ.get(variable)
     if not url:
-        how = (
-            "set TEMPLATE_POSTGRESQL_URL=postgresql+psycopg://user:password@127.0.0.1:5432/"
-            "postgres (a role with CREATEDB) to run the PostgreSQL tests"
-        )
+        how = f"set {variable}={example} (a user that may create databases) to run these tests"
         if os.environ.get("CI"):
-            pytest.fail(f"CI must run the PostgreSQL tests: {how}")
+            pytest.fail(f"CI must run the server tests: {how}")
         pytest.skip(how)
     return make_url(url)
 
 
+@pytest.fixture(scope="session")
+def default_rendering(tmp_path_factory: pytest.TempPathFactory) -> Rendering:
+    """The template rendered with every default answer."""
+    return render(tmp_path_factory.mktemp("default"))
+
+
+@pytest.fixture(scope="session")
+def postgresql_server() -> URL:
+    """The PostgreSQL server the PostgreSQL runs use."""
+    return server_from_environment(
+        "TEMPLATE_POSTGRESQL_URL", "postgresql+psycopg://user:password@127.0.0.1:5432/postgres"
+    )
+
+
+@pytest.fixture(scope="session")
+def mysql_server() -> URL:
+    """The MySQL or MariaDB server the MySQL runs use."""
+    return server_from_environment(
+        "TEMPLATE_MYSQL_URL", "mysql+pymysql://user:password@127.0.0.1:3306/mysql"
+    )
+
+
+def unique_test_database(server: URL, rendering: Rendering) -> Iterator[URL]:
+    """A database name no other test uses, dropped afterwards whatever the test left."""
+    name = f"{rendering.path.name}_{uuid.uuid4().hex[:8]}_test"
+    yield server.set(database=name)
+    drop_database(server, name)
+
+
 @pytest.fixture
 def test_database_url(postgresql_server: URL, rendering: Rendering) -> Iterator[URL]:
-    """A database name no other test uses; the generated suite creates and drops it."""
-    name = f"{rendering.path.name}_{uuid.uuid4().hex[:8]}_test"
-    yield postgresql_server.set(database=name)
-    drop_database(postgresql_server, name)
+    """A fresh PostgreSQL test database name for one generated run."""
+    yield from unique_test_database(postgresql_server, rendering)
+
+
+@pytest.fixture
+def default_test_database_url(
+    postgresql_server: URL, default_rendering: Rendering
+) -> Iterator[URL]:
+    """A fresh PostgreSQL test database name for one run of the default rendering."""
+    yield from unique_test_database(postgresql_server, default_rendering)
+
+
+@pytest.fixture
+def mysql_database_url(mysql_server: URL, rendering: Rendering) -> Iterator[URL]:
+    """A fresh MySQL test database name for one generated run."""
+    yield from unique_test_database(mysql_server, rendering)
 
 
 @contextmanager
@@ -198,24 +235,30 @@ def connected(url: URL, **options: object) -> Iterator[Connection]:
 
 def database_names(server: URL) -> set[str]:
     with connected(server) as connection:
-        return set(connection.scalars(text("SELECT datname FROM pg_database")))
+        if connection.dialect.name == "postgresql":
+            return set(connection.scalars(text("SELECT datname FROM pg_database")))
+        return set(inspect(connection).get_schema_names())
 
 
 def row_counts(database: URL) -> dict[str, int]:
     """Rows per table in ``database``, Alembic's bookkeeping table aside."""
     with connected(database) as connection:
+        quote = connection.dialect.identifier_preparer.quote
         tables = set(inspect(connection).get_table_names()) - {"alembic_version"}
         return {
-            table: connection.scalar(text(f'SELECT count(*) FROM "{table}"')) or 0
+            table: connection.scalar(text(f"SELECT count(*) FROM {quote(table)}")) or 0
             for table in tables
         }
 
 
 def create_database(server: URL, name: str) -> None:
     with connected(server, isolation_level="AUTOCOMMIT") as connection:
-        connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
+        quote = connection.dialect.identifier_preparer.quote
+        connection.exec_driver_sql(f"CREATE DATABASE {quote(name)}")
 
 
 def drop_database(server: URL, name: str) -> None:
     with connected(server, isolation_level="AUTOCOMMIT") as connection:
-        connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        quote = connection.dialect.identifier_preparer.quote
+        force = " WITH (FORCE)" if connection.dialect.name == "postgresql" else ""
+        connection.exec_driver_sql(f"DROP DATABASE IF EXISTS {quote(name)}{force}")

@@ -1,4 +1,5 @@
-"""The generated suites pass: in random order, twice, under xdist, on SQLite and PostgreSQL."""
+"""The generated suites pass: in random order, twice, under xdist, on SQLite, PostgreSQL and
+MySQL, and leave nothing behind on the servers."""
 
 import pytest
 from sqlalchemy.engine import URL
@@ -13,10 +14,17 @@ from tests.conftest import (
 )
 
 
-@pytest.mark.parametrize("seed", [1, 2])
-def test_suite_passes_on_sqlite_in_random_order(rendering: Rendering, seed: int) -> None:
-    """Two runs, each in its own random order, both pass."""
-    assert_suite_passed(run_python(rendering.path, "-m", "pytest", f"--randomly-seed={seed}"))
+def test_suite_passes_on_sqlite_in_random_order(rendering: Rendering) -> None:
+    """Every combination's suite passes in a random order."""
+    assert_suite_passed(run_python(rendering.path, "-m", "pytest", "--randomly-seed=1"))
+
+
+def test_default_suite_passes_twice_in_other_orders(default_rendering: Rendering) -> None:
+    """Run twice more, each in another random order: both pass, so no test needs another."""
+    for seed in (2, 3):
+        assert_suite_passed(
+            run_python(default_rendering.path, "-m", "pytest", f"--randomly-seed={seed}")
+        )
 
 
 def test_suite_passes_on_sqlite_with_two_workers(rendering: Rendering) -> None:
@@ -33,9 +41,12 @@ def test_suite_passes_on_postgresql_and_leaves_no_database(
     url = test_database_url.render_as_string(hide_password=False)
     run_prefix = (test_database_url.database or "").removesuffix("_test")
 
-    serial = assert_suite_passed(run_python(rendering.path, "-m", "pytest", TEST_DATABASE_URL=url))
+    not_mysql = ("-m", "not mysql")  # the MySQL-only tests would be skipped here
+    serial = assert_suite_passed(
+        run_python(rendering.path, "-m", "pytest", *not_mysql, TEST_DATABASE_URL=url)
+    )
     parallel = assert_suite_passed(
-        run_python(rendering.path, "-m", "pytest", "-n", "2", TEST_DATABASE_URL=url)
+        run_python(rendering.path, "-m", "pytest", *not_mysql, "-n", "2", TEST_DATABASE_URL=url)
     )
 
     assert "skipped" not in serial, serial
@@ -48,18 +59,43 @@ def test_suite_passes_on_postgresql_and_leaves_no_database(
 
 @pytest.mark.postgresql
 def test_existing_test_database_is_kept_with_every_table_empty(
-    rendering: Rendering, postgresql_server: URL, test_database_url: URL
+    default_rendering: Rendering, postgresql_server: URL, default_test_database_url: URL
 ) -> None:
     """A test database the run found is migrated and kept, and no test row is left in it."""
+    test_database_url = default_test_database_url
     assert test_database_url.database
     create_database(postgresql_server, test_database_url.database)
     url = test_database_url.render_as_string(hide_password=False)
 
     assert_suite_passed(
-        run_python(rendering.path, "-m", "pytest", "-n", "2", TEST_DATABASE_URL=url)
+        run_python(default_rendering.path, "-m", "pytest", "-n", "2", TEST_DATABASE_URL=url)
     )
 
     counts = row_counts(test_database_url)
     assert counts, "the run should have migrated the database it found"
     assert counts == dict.fromkeys(counts, 0)
     assert test_database_url.database in database_names(postgresql_server)
+
+
+@pytest.mark.mysql
+def test_suite_passes_on_mysql_and_leaves_every_table_empty(
+    rendering: Rendering, mysql_server: URL, mysql_database_url: URL
+) -> None:
+    """Random order, then -n 2, on MySQL/MariaDB with nothing skipped; afterwards the test
+    database (made beforehand, so kept) has every table empty and no worker copy is left."""
+    name = str(mysql_database_url.database)
+    create_database(mysql_server, name)
+    url = mysql_database_url.render_as_string(hide_password=False)
+
+    serial = assert_suite_passed(run_python(rendering.path, "-m", "pytest", TEST_DATABASE_URL=url))
+    parallel = assert_suite_passed(
+        run_python(rendering.path, "-m", "pytest", "-n", "2", TEST_DATABASE_URL=url)
+    )
+
+    assert "skipped" not in serial, serial
+    assert "skipped" not in parallel, parallel
+    counts = row_counts(mysql_database_url)
+    assert counts, "the run should have migrated the database it found"
+    assert counts == dict.fromkeys(counts, 0)
+    run_prefix = name.removesuffix("_test")
+    assert {db for db in database_names(mysql_server) if db.startswith(run_prefix)} == {name}

@@ -13,8 +13,8 @@ def python_sources(rendering: Rendering) -> dict[Path, str]:
 
 
 def test_every_combination_is_tested() -> None:
-    """Two ORMs, two APIs and two databases: eight renderings, named orm-api-database."""
-    assert len(COMBINATIONS) == 8
+    """Two ORMs, two APIs and three databases: twelve renderings, named orm-api-database."""
+    assert len(COMBINATIONS) == 12
     assert "sqlalchemy-async-postgresql" in {combination_id(answers) for answers in COMBINATIONS}
     assert list(OPTIONS) == ["orm", "api", "database"]
 

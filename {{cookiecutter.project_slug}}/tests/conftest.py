@@ -261,11 +261,12 @@ def connection(
 ) -> {{ Iterator }}[{{ Connection }}]:
     """Where a test may run DDL (migrations): the test's own transaction, which rolls the DDL
     back, except on MySQL, where DDL commits: there a separate connection, outside any test
-    transaction, and the test must leave the schema as it found it."""
+    transaction, committed at the end (Alembic's version row is plain DML), and the test must
+    leave the schema as it found it."""
     if BACKEND != "mysql":
         yield connection
         return
-    {{ async_ }}with engine.connect() as separate:
+    {{ async_ }}with engine.begin() as separate:
         yield separate
 
 
