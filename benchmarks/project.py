@@ -9,6 +9,7 @@ from strategies import STRATEGIES, Strategy
 from suite import write_module
 
 TEMPLATE = Path(__file__).parents[1]
+TEMPLATE_FOLDER = "{{cookiecutter.project_slug}}"
 
 
 def render_default_project(output: Path) -> Path:

@@ -18,6 +18,7 @@ import json
 import os
 import platform
 import sqlite3
+import subprocess
 import sys
 import tempfile
 import uuid
@@ -28,6 +29,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from project import (
+    TEMPLATE,
+    TEMPLATE_FOLDER,
     render_default_project,
     scaling_module,
     slice_module,
@@ -112,7 +115,7 @@ def test_databases(server: URL | None) -> Iterator[list[Database]]:
     try:
         yield [*databases, Database(POSTGRESQL, server.set(database=name), version)]
     finally:
-        send_to_server(server, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        send_to_server(server, f'DROP DATABASE "{name}"')
 
 
 def send_to_server(server: URL, statement: str) -> str:
@@ -188,7 +191,8 @@ def describe_run(started: datetime, databases: list[Database], tests: int, round
     return (
         f"{started:%Y-%m-%d}: {cpu_model()}, {os.cpu_count()} cores; Python "
         f"{platform.python_version()}, {versions}; load average at the end {load}. "
-        f"{tests} tests per strategy in {rounds} interleaved rounds.\n\n"
+        f"Template {template_version()}; {tests} tests per strategy in {rounds} interleaved "
+        "rounds.\n\n"
         "*Overhead per test*: setup plus teardown of the fixtures a test asks for to get its "
         "database (`session`, `client`) and of the function-scoped fixtures they need, as the "
         "project's conftests define them (tests/conftest.py, and the strategy's); autouse "
@@ -197,6 +201,19 @@ def describe_run(started: datetime, databases: list[Database], tests: int, round
         "the once-per-run setup counted once. *Rows left*: every table counted from a "
         "connection of its own after the last test; a strategy that failed or left a row is "
         "void (struck through)."
+    )
+
+
+def template_version() -> str:
+    """The commit the template was rendered from, and whether its files had changes on top."""
+
+    def git(*arguments: str) -> str:
+        command = ["git", "-C", str(TEMPLATE), *arguments]
+        return subprocess.run(command, capture_output=True, text=True, check=False).stdout
+
+    changed = git("status", "--porcelain", "--", TEMPLATE_FOLDER).strip()
+    return git("rev-parse", "--short", "HEAD").strip() + (
+        " with uncommitted changes" if changed else ""
     )
 
 
