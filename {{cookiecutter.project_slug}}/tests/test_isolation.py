@@ -2,29 +2,37 @@
 {%- set async_, await_ = ("async ", "await ") if is_async else ("", "") -%}
 {%- set Client, Session = ("AsyncClient", "AsyncSession") if is_async else ("TestClient", "Session") -%}
 {%- set Connection, Transaction = ("AsyncConnection", "AsyncTransaction") if is_async else ("Connection", "RootTransaction") -%}
+{%- set Engine, sessionmaker = ("AsyncEngine", "async_sessionmaker") if is_async else ("Engine", "sessionmaker") -%}
 """What the conftest promises: nothing a test writes survives it, whatever the app commits."""
 
 import pytest
 {%- if is_async %}
 from httpx2 import AsyncClient
-from sqlalchemy import func, select
+from sqlalchemy import Engine, create_engine, func, select
+from sqlalchemy.ext.asyncio import (
+    AsyncConnection,
+    AsyncEngine,
+{%- if cookiecutter.orm == "sqlalchemy" %}
+    AsyncSession,
+{%- endif %}
+    AsyncTransaction,
+    async_sessionmaker,
+)
 {%- if cookiecutter.orm == "sqlmodel" %}
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncTransaction
 from sqlmodel.ext.asyncio.session import AsyncSession
-{%- else %}
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession, AsyncTransaction
 {%- endif %}
 {%- else %}
 from fastapi.testclient import TestClient
-from sqlalchemy import Connection, RootTransaction, func, select
+from sqlalchemy import Connection, Engine, RootTransaction, create_engine, func, select
+from sqlalchemy.orm import {{ "sessionmaker" if cookiecutter.orm == "sqlmodel" else "Session, sessionmaker" }}
 {%- if cookiecutter.orm == "sqlmodel" %}
 from sqlmodel import Session
-{%- else %}
-from sqlalchemy.orm import Session
 {%- endif %}
 {%- endif %}
 
+from {{ cookiecutter.package_name }}.db import create_session_factory
 from {{ cookiecutter.package_name }}.models import Team
+from tests.conftest import use_sqlite_savepoints
 from tests.factories import TeamFactory
 
 
@@ -103,3 +111,48 @@ from tests.factories import TeamFactory
     created = ({{ await_ }}client.post("/teams", json={"name": "Seen", "headquarters": "Here"})).json()
 
     assert {{ await_ }}session.get(Team, created["id"]) is not None
+
+
+def options_of(factory: {{ sessionmaker }}[{{ Session }}]) -> dict[str, object]:
+    """A session factory's options, but for the two that tests must set differently."""
+    return {k: v for k, v in factory.kw.items() if k not in {"bind", "join_transaction_mode"}}
+
+
+def test_sessions_are_configured_like_the_apps(
+    session_factory: {{ sessionmaker }}[{{ Session }}], engine: {{ Engine }}
+) -> None:
+    """The test's sessions differ from the app's in their bind and join mode only, so app code
+    behaves in tests as it does in production."""
+    apps = create_session_factory(engine)
+
+{%- if is_async %}
+    assert session_factory.class_ is apps.class_
+{%- else %}
+    # sessionmaker subclasses the class it is given, anew each time: compare what it subclassed.
+    assert session_factory.class_.__bases__ == apps.class_.__bases__
+{%- endif %}
+    assert options_of(session_factory) == options_of(apps)
+
+
+def rows_left_after_rollback(engine: Engine) -> int:
+    """BEGIN, SAVEPOINT, INSERT, RELEASE SAVEPOINT (what a session's commit sends), ROLLBACK:
+    how many rows are left?"""
+    with engine.connect() as connection:
+        connection.exec_driver_sql("CREATE TABLE note (body TEXT)")
+        connection.commit()
+        outer = connection.begin()
+        savepoint = connection.begin_nested()
+        connection.exec_driver_sql("INSERT INTO note VALUES ('rolled back?')")
+        savepoint.commit()
+        outer.rollback()
+        return int(connection.exec_driver_sql("SELECT count(*) FROM note").scalar_one())
+
+
+def test_sqlite_needs_the_savepoint_workaround() -> None:
+    """pysqlite alone lets RELEASE SAVEPOINT commit for real, so the test's ROLLBACK undoes
+    nothing; with conftest's use_sqlite_savepoints, the ROLLBACK undoes the row."""
+    plain, fixed = create_engine("sqlite://"), create_engine("sqlite://")
+    use_sqlite_savepoints(fixed)
+
+    assert rows_left_after_rollback(plain) == 1
+    assert rows_left_after_rollback(fixed) == 0
