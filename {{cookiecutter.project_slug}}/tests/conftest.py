@@ -335,8 +335,9 @@ def sessions_for_the_app(session_factory: {{ sessionmaker }}[{{ Session }}]) -> 
 {%- if is_async %}
 
 
-@pytest.fixture(scope="session")
-async def app(database_url: URL) -> AsyncIterator[FastAPI]:
+# The fixture is named "app"; its function is not, so the block above may import your `app`.
+@pytest.fixture(scope="session", name="app")
+async def app_under_test(database_url: URL) -> AsyncIterator[FastAPI]:
     url = databases.with_driver(database_url, use_async=True)
     app = make_app(url.render_as_string(hide_password=False))
     # ASGITransport sends requests only: run the app's lifespan here, once for the whole run.
@@ -358,8 +359,9 @@ async def client(
 {%- else %}
 
 
-@pytest.fixture(scope="session")
-def app(database_url: URL) -> FastAPI:
+# The fixture is named "app"; its function is not, so the block above may import your `app`.
+@pytest.fixture(scope="session", name="app")
+def app_under_test(database_url: URL) -> FastAPI:
     return make_app(database_url.render_as_string(hide_password=False))
 
 

@@ -1,0 +1,328 @@
+"""The generated conftest works in a repo this template did not generate.
+
+A small shop app in another style (plain SQLAlchemy, a module-level sessionmaker, a `get_db`
+dependency, tables from metadata instead of Alembic) receives the generated tests/conftest.py
+and tests/databases.py; only the conftest's "Adapt this block" is edited, as README.md tells a
+user to. Its own small suite then proves the isolation there, on SQLite and on PostgreSQL.
+"""
+
+import difflib
+import re
+import shutil
+import textwrap
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy.engine import URL
+
+from tests.conftest import (
+    Rendering,
+    assert_suite_passed,
+    create_database,
+    drop_database,
+    render,
+    row_counts,
+    run_python,
+)
+
+BLOCK_START = "# ---- Adapt this block"
+BLOCK_END = re.compile(r"^# -+$", re.MULTILINE)  # the first line of dashes after the start
+MOST_LINES_EDITED = 6
+
+# The marked block's lines as generated, and what a user of the shop app writes instead.
+BLOCK_EDITS = {
+    "from hero_service.db import get_session_factory as app_session_dependency": (
+        "from shop.database import get_db as app_session_dependency"
+    ),
+    "from hero_service.main import create_app": "from shop.main import app",
+    "from hero_service.settings import Settings": "from shop.models import Base",
+    'SCHEMA: Path | MetaData = Path(__file__).parents[1] / "alembic.ini"': (
+        "SCHEMA: Path | MetaData = Base.metadata"
+    ),
+    "    return create_app(Settings(database_url=database_url))": "    return app",
+}
+
+MODELS = """
+    from sqlalchemy import Column, Integer, String
+    from sqlalchemy.orm import declarative_base
+
+    Base = declarative_base()
+
+
+    class Product(Base):
+        __tablename__ = "products"
+        id = Column(Integer, primary_key=True)
+        name = Column(String(50), unique=True, nullable=False)
+"""
+
+SHOP = {
+    "sync": {
+        "shop/database.py": """
+            from sqlalchemy import create_engine
+            from sqlalchemy.orm import sessionmaker
+
+            engine = create_engine("sqlite:///./shop.db", connect_args={"check_same_thread": False})
+            SessionLocal = sessionmaker(bind=engine, autoflush=False)
+
+
+            def get_db():
+                db = SessionLocal()
+                try:
+                    yield db
+                finally:
+                    db.close()
+        """,
+        "shop/main.py": """
+            from fastapi import Depends, FastAPI, HTTPException
+            from pydantic import BaseModel
+            from sqlalchemy.exc import IntegrityError
+            from sqlalchemy.orm import Session
+
+            from shop.database import get_db
+            from shop.models import Product
+
+            app = FastAPI()
+
+
+            class ProductIn(BaseModel):
+                name: str
+
+
+            @app.post("/products", status_code=201)
+            def create_product(body: ProductIn, db: Session = Depends(get_db)):
+                product = Product(name=body.name)
+                db.add(product)
+                try:
+                    db.commit()
+                except IntegrityError:
+                    db.rollback()
+                    raise HTTPException(409, "name taken")
+                db.refresh(product)
+                return {"id": product.id, "name": product.name}
+        """,
+        "tests/test_shop.py": """
+            import factory
+            import pytest
+            from factory.alchemy import SQLAlchemyModelFactory
+            from sqlalchemy import func, select
+
+            from shop.models import Product
+            from tests import databases
+
+
+            class ProductFactory(SQLAlchemyModelFactory):
+                class Meta:
+                    model = Product
+                    sqlalchemy_session_factory = databases.current_session
+                    sqlalchemy_session_persistence = "flush"
+
+                name = factory.Sequence(lambda n: f"Product {n}")
+
+
+            def count_products(session):
+                return session.scalar(select(func.count()).select_from(Product))
+
+
+            @pytest.mark.parametrize("turn", ["one", "two"])
+            def test_endpoint_commit_is_gone_in_the_next_test(turn, client, session):
+                assert count_products(session) == 0
+                assert client.post("/products", json={"name": "Committed"}).status_code == 201
+                assert count_products(session) == 1
+
+
+            def test_integrity_error_rollback_keeps_the_fixture_rows(client, session):
+                ProductFactory.create(name="Fixture")
+                assert client.post("/products", json={"name": "Fixture"}).status_code == 409
+                session.expire_all()
+                assert count_products(session) == 1
+                assert client.post("/products", json={"name": "Second"}).status_code == 201
+                assert count_products(session) == 2
+        """,
+        "pyproject.toml": """
+            [tool.pytest.ini_options]
+            testpaths = ["tests"]
+        """,
+    },
+    "async": {
+        "shop/database.py": """
+            from sqlalchemy.ext.asyncio import async_sessionmaker, create_async_engine
+
+            engine = create_async_engine("sqlite+aiosqlite:///./shop.db")
+            SessionLocal = async_sessionmaker(engine, expire_on_commit=False)
+
+
+            async def get_db():
+                async with SessionLocal() as db:
+                    yield db
+        """,
+        "shop/main.py": """
+            from fastapi import Depends, FastAPI, HTTPException
+            from pydantic import BaseModel
+            from sqlalchemy.exc import IntegrityError
+            from sqlalchemy.ext.asyncio import AsyncSession
+
+            from shop.database import get_db
+            from shop.models import Product
+
+            app = FastAPI()
+
+
+            class ProductIn(BaseModel):
+                name: str
+
+
+            @app.post("/products", status_code=201)
+            async def create_product(body: ProductIn, db: AsyncSession = Depends(get_db)):
+                product = Product(name=body.name)
+                db.add(product)
+                try:
+                    await db.commit()
+                except IntegrityError:
+                    await db.rollback()
+                    raise HTTPException(409, "name taken")
+                return {"id": product.id, "name": product.name}
+        """,
+        "tests/test_shop.py": """
+            import factory
+            import pytest
+            from factory.alchemy import SQLAlchemyModelFactory
+            from sqlalchemy import func, select
+
+            from shop.models import Product
+            from tests import databases
+
+
+            class ProductFactory(SQLAlchemyModelFactory):
+                class Meta:
+                    model = Product
+                    sqlalchemy_session_factory = databases.current_session
+                    sqlalchemy_session_persistence = None
+
+
+            async def count_products(session):
+                return await session.scalar(select(func.count()).select_from(Product))
+
+
+            @pytest.mark.parametrize("turn", ["one", "two"])
+            async def test_endpoint_commit_is_gone_in_the_next_test(turn, client, session):
+                assert await count_products(session) == 0
+                response = await client.post("/products", json={"name": "Committed"})
+                assert response.status_code == 201
+                assert await count_products(session) == 1
+
+
+            async def test_integrity_error_rollback_keeps_the_fixture_rows(client, session):
+                ProductFactory.create(name="Fixture")
+                await session.flush()
+                response = await client.post("/products", json={"name": "Fixture"})
+                assert response.status_code == 409
+                session.expire_all()
+                assert await count_products(session) == 1
+                response = await client.post("/products", json={"name": "Second"})
+                assert response.status_code == 201
+                assert await count_products(session) == 2
+        """,
+        "pyproject.toml": """
+            [tool.pytest.ini_options]
+            testpaths = ["tests"]
+            asyncio_mode = "auto"
+            asyncio_default_fixture_loop_scope = "session"
+            asyncio_default_test_loop_scope = "session"
+        """,
+    },
+}
+SHOP_TESTS = 3
+
+
+def marked_block(conftest: str) -> tuple[int, int]:
+    """Where the marked block starts and ends in ``conftest``."""
+    start = conftest.index(BLOCK_START)
+    end = BLOCK_END.search(conftest, start)
+    assert end, "the marked block has no closing line"
+    return start, end.end()
+
+
+def edit_marked_block(conftest: str) -> str:
+    """The conftest with BLOCK_EDITS applied; fails if an edit would reach outside the block."""
+    start, end = marked_block(conftest)
+    block = conftest[start:end]
+    for generated, adapted in BLOCK_EDITS.items():
+        assert block.count(generated) == 1, f"not once in the marked block: {generated}"
+        block = block.replace(generated, adapted)
+    return conftest[:start] + block + conftest[end:]
+
+
+def edited_lines(before: str, after: str) -> int:
+    """How many lines an edit removed or added, counting a replaced line once."""
+    diff = difflib.ndiff(before.splitlines(), after.splitlines())
+    return sum(1 for line in diff if line.startswith("+ "))
+
+
+def build_shop(root: Path, rendering: Rendering, api: str) -> Path:
+    """The shop repo: its own app and tests, plus the generated conftest and databases.py."""
+    sources = {"shop/__init__.py": "", "tests/__init__.py": "", "shop/models.py": MODELS}
+    for relative, source in {**sources, **SHOP[api]}.items():
+        path = root / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(source).lstrip())
+    generated_tests = rendering.path / "tests"
+    shutil.copy(generated_tests / "databases.py", root / "tests" / "databases.py")
+    conftest = (generated_tests / "conftest.py").read_text()
+    (root / "tests" / "conftest.py").write_text(edit_marked_block(conftest))
+    return root
+
+
+@pytest.fixture(scope="module", params=["sync", "async"])
+def shop(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The shop repo, with the conftest of a project generated for the same api."""
+    api: str = request.param
+    generated = render(tmp_path_factory.mktemp(f"generated-{api}"), orm="sqlalchemy", api=api)
+    return build_shop(tmp_path_factory.mktemp(f"shop-{api}"), generated, api)
+
+
+def test_the_marked_block_is_all_a_user_edits(default_rendering: Rendering) -> None:
+    """The edit stays inside the marked block and changes at most six of its lines."""
+    conftest = (default_rendering.path / "tests" / "conftest.py").read_text()
+
+    adapted = edit_marked_block(conftest)
+
+    assert edited_lines(conftest, adapted) <= MOST_LINES_EDITED
+    start, end = marked_block(conftest)
+    adapted_start, adapted_end = marked_block(adapted)
+    assert adapted[:adapted_start] == conftest[:start]
+    assert adapted[adapted_end:] == conftest[end:]
+
+
+def test_copied_conftest_isolates_the_shop_on_sqlite(shop: Path) -> None:
+    """An endpoint's commit is gone in the next test, in either order, and an IntegrityError
+    rollback keeps the factory's row."""
+    summary = assert_suite_passed(run_python(shop, "-m", "pytest", "-p", "randomly"))
+
+    assert f"{SHOP_TESTS} passed" in summary
+
+
+@pytest.fixture
+def shop_test_database(postgresql_server: URL) -> Iterator[URL]:
+    """An existing, empty test database for the shop, dropped afterwards."""
+    name = f"shop_{uuid.uuid4().hex[:8]}_test"
+    create_database(postgresql_server, name)
+    yield postgresql_server.set(database=name)
+    drop_database(postgresql_server, name)
+
+
+@pytest.mark.postgresql
+def test_copied_conftest_isolates_the_shop_on_postgresql(
+    shop: Path, shop_test_database: URL
+) -> None:
+    """With two workers, each on its own clone: the suite passes, and the test database it
+    found is left with its tables created from metadata and every one of them empty."""
+    url = shop_test_database.render_as_string(hide_password=False)
+
+    summary = assert_suite_passed(
+        run_python(shop, "-m", "pytest", "-n", "2", "-p", "randomly", TEST_DATABASE_URL=url)
+    )
+
+    assert f"{SHOP_TESTS} passed" in summary
+    assert row_counts(shop_test_database) == {"products": 0}
