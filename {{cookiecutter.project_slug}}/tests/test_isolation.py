@@ -5,10 +5,13 @@
 {%- set Engine, sessionmaker = ("AsyncEngine", "async_sessionmaker") if is_async else ("Engine", "sessionmaker") -%}
 """What the conftest promises: nothing a test writes survives it, whatever the app commits."""
 
+import os
+
 import pytest
 {%- if is_async %}
 from httpx2 import AsyncClient
-from sqlalchemy import Engine, create_engine, func, select
+from sqlalchemy import Engine, create_engine, func, select, text
+from sqlalchemy.engine import URL, make_url
 from sqlalchemy.ext.asyncio import (
     AsyncConnection,
     AsyncEngine,
@@ -23,7 +26,8 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 {%- endif %}
 {%- else %}
 from fastapi.testclient import TestClient
-from sqlalchemy import Connection, Engine, RootTransaction, create_engine, func, select
+from sqlalchemy import Connection, Engine, RootTransaction, create_engine, func, select, text
+from sqlalchemy.engine import URL, make_url
 from sqlalchemy.orm import {{ "sessionmaker" if cookiecutter.orm == "sqlmodel" else "Session, sessionmaker" }}
 {%- if cookiecutter.orm == "sqlmodel" %}
 from sqlmodel import Session
@@ -32,7 +36,8 @@ from sqlmodel import Session
 
 from {{ cookiecutter.package_name }}.db import create_session_factory
 from {{ cookiecutter.package_name }}.models import Team
-from tests.conftest import use_sqlite_savepoints
+from tests import databases
+from tests.conftest import TEST_DATABASE_URL, use_sqlite_savepoints
 from tests.factories import TeamFactory
 
 
@@ -156,3 +161,25 @@ def test_sqlite_needs_the_savepoint_workaround() -> None:
 
     assert rows_left_after_rollback(plain) == 1
     assert rows_left_after_rollback(fixed) == 0
+
+
+@pytest.mark.server
+{{ async_ }}def test_each_xdist_worker_has_a_database_of_its_own(
+    database_url: URL, connection: {{ Connection }}
+) -> None:
+    """Under pytest -n each worker connects to its own clone, named after it (app_gw0_test);
+    a single process uses the test database itself."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    stem = (TEST_DATABASE_URL.database or "").removesuffix("_test")
+    expected = f"{stem}_{worker}_test" if worker else TEST_DATABASE_URL.database
+    current = "current_database()" if connection.dialect.name == "postgresql" else "database()"
+
+    assert database_url.database == expected
+    assert {{ await_ }}connection.scalar(text(f"SELECT {current}")) == expected
+
+
+def test_a_server_database_without_the_test_suffix_is_refused() -> None:
+    """The guard conftest.py runs before any statement: only a name ending in _test passes."""
+    with pytest.raises(pytest.UsageError, match="must end in '_test'"):
+        databases.require_test_database(make_url("postgresql+psycopg://app@localhost/app"))
+    databases.require_test_database(make_url("postgresql+psycopg://app@localhost/app_test"))
