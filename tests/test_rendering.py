@@ -48,9 +48,9 @@ def test_config_files_parse(rendering: Rendering) -> None:
             assert yaml.safe_load(path.read_text()), path
 
 
-def test_compose_file_only_for_postgresql(rendering: Rendering) -> None:
-    """compose.yaml (a development server) exists exactly when the service runs on PostgreSQL."""
-    wanted = rendering.answers["database"] == "postgresql"
+def test_compose_file_only_for_a_database_server(rendering: Rendering) -> None:
+    """compose.yaml (a development server) exists exactly when the service needs a server."""
+    wanted = rendering.answers["database"] != "sqlite"
     assert (rendering.path / "compose.yaml").exists() == wanted
 
 
