@@ -10,7 +10,7 @@
 Read this file top to bottom: it is the life of one test.
 
     engine        once per run     SQLite in memory, or the server in TEST_DATABASE_URL,
-                                   with the schema built by the real Alembic migrations
+                                   with the schema built by the migrations (or metadata)
     connection    once per run     (per xdist worker) one connection, reused by every test
     transaction   per test         BEGIN ... ROLLBACK: the one boundary no test code reaches
     session       per test         joins through a SAVEPOINT: its commit() only RELEASEs it
@@ -18,6 +18,8 @@ Read this file top to bottom: it is the life of one test.
 
 So app code commits and rolls back exactly as in production; each commit ends a SAVEPOINT,
 never the outer transaction, and the ROLLBACK at the end of the test undoes all of it.
+`pytest --sql-log` shows it happen; docs/testing.md explains it layer by layer. To use this
+file in another project, copy it with databases.py and edit the marked block below only.
 """
 
 import inspect

@@ -1,0 +1,47 @@
+"""The generated docs/testing.md: every test it names exists, and its SQL log is real."""
+
+import re
+
+from tests.conftest import Rendering, assert_suite_passed, run_python
+
+# `test_file.py::test_name` or `test_file.py::test_name[parameters]`, as the guide cites them.
+NAMED_TEST = re.compile(r"`(test_\w+\.py::test_\w+(?:\[[\w-]+\])?)`")
+# The pasted log: a marker naming the test, then a fenced block with its --sql-log output.
+PASTED_LOG = re.compile(r"<!-- sql-log: (\S+) -->\n```text\n(.*?)```", re.DOTALL)
+
+
+def guide(rendering: Rendering) -> str:
+    return (rendering.path / "docs" / "testing.md").read_text()
+
+
+def collected_tests(rendering: Rendering) -> set[str]:
+    """Each test the generated suite collects, as file::name, with and without parameters."""
+    result = run_python(rendering.path, "-m", "pytest", "--collect-only", "-q", "-p", "no:randomly")
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    ids = {line.removeprefix("tests/") for line in result.stdout.splitlines() if "::" in line}
+    return ids | {test_id.split("[")[0] for test_id in ids}
+
+
+def test_every_test_the_guide_names_exists(rendering: Rendering) -> None:
+    """Each `file.py::test` the guide cites as proof is collected in every combination."""
+    named = set(NAMED_TEST.findall(guide(rendering)))
+
+    assert len(named) >= 15, named
+    assert named - collected_tests(rendering) == set()
+
+
+def test_the_readme_links_the_guide(default_rendering: Rendering) -> None:
+    """The generated README sends its reader to docs/testing.md."""
+    assert "(docs/testing.md)" in (default_rendering.path / "README.md").read_text()
+
+
+def test_the_guides_sql_log_is_what_the_test_prints(default_rendering: Rendering) -> None:
+    """Running the test the guide names with --sql-log prints exactly the pasted log."""
+    match = PASTED_LOG.search(guide(default_rendering))
+    assert match, "the guide pastes no --sql-log output"
+    test_id, pasted = match.groups()
+
+    result = run_python(default_rendering.path, "-m", "pytest", "--sql-log", test_id)
+
+    assert_suite_passed(result)
+    assert pasted in result.stdout
