@@ -454,7 +454,7 @@ def events_of(connection: AsyncConnection) -> Connection:
 
 @pytest.fixture
 def sent_sql(connection: {{ Connection }}) -> Iterator[list[str]]:
-    """Every statement this test sends on its connection, with each COMMIT and ROLLBACK."""
+    """Every statement this test sends on its connection, with each BEGIN, COMMIT and ROLLBACK."""
     with recording_sql({{ "events_of(connection)" if is_async else "connection" }}) as sent:
         yield sent
 
