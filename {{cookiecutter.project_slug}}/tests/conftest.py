@@ -113,7 +113,7 @@ def pytest_sessionstart(session: pytest.Session) -> None:
     if ON_SQLITE or XDIST_WORKER:
         return
     session.config.stash[CREATED_DATABASE] = databases.create_database_if_missing(TEST_DATABASE_URL)
-    engine = create_engine(databases.with_driver(TEST_DATABASE_URL, use_async=False))
+    engine = create_engine(databases.sync_driver(TEST_DATABASE_URL))
     with engine.begin() as connection:
         migrate(connection)
     # Workers clone this database with CREATE DATABASE ... TEMPLATE, which refuses a template
@@ -182,7 +182,7 @@ def use_sqlite_savepoints(engine: Engine) -> None:
 
 
 def create_test_engine(url: URL) -> {{ Engine }}:
-    url = databases.with_driver(url, use_async={{ "True" if is_async else "False" }})
+    url = databases.{{ "async_driver" if is_async else "sync_driver" }}(url)
     if not ON_SQLITE:
         return {{ "create_async_engine" if is_async else "create_engine" }}(url)
     # An in-memory database lives and dies with its one connection: StaticPool hands that same
@@ -340,7 +340,7 @@ def sessions_for_the_app(session_factory: {{ sessionmaker }}[{{ Session }}]) -> 
 # The fixture is named "app"; its function is not, so the block above may import your `app`.
 @pytest.fixture(scope="session", name="app")
 async def app_under_test(database_url: URL) -> AsyncIterator[FastAPI]:
-    url = databases.with_driver(database_url, use_async=True)
+    url = databases.async_driver(database_url)
     app = make_app(url.render_as_string(hide_password=False))
     # ASGITransport sends requests only: run the app's lifespan here, once for the whole run.
     async with app.router.lifespan_context(app):

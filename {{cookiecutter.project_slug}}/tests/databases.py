@@ -21,10 +21,12 @@ TEST_MARKER = "_test"
 # Names are spliced into CREATE/DROP DATABASE, which take no bind parameters: allow no quoting.
 TEST_DATABASE_NAME = re.compile(rf"[a-z0-9_]+{TEST_MARKER}")
 
-# One driver per backend for each flavour of engine: the same TEST_DATABASE_URL serves sync
-# administration (this module, Alembic) and the suite's own engine, sync or async.
+# One driver per backend{{ " for each flavour of engine" if cookiecutter.api == "async" }}: the same TEST_DATABASE_URL serves sync
+# administration (this module, Alembic) and the suite's own engine{{ ", which is async" if cookiecutter.api == "async" }}.
 SYNC_DRIVERS = {"sqlite": "pysqlite", "postgresql": "psycopg", "mysql": "pymysql"}
+{%- if cookiecutter.api == "async" %}
 ASYNC_DRIVERS = {"sqlite": "aiosqlite", "postgresql": "psycopg", "mysql": "aiomysql"}
+{%- endif %}
 DEFAULT_PORTS = {"postgresql": 5432, "mysql": 3306}
 # A database every server has, to send CREATE and DROP DATABASE from.
 SERVER_DATABASES = {"postgresql": "postgres", "mysql": "information_schema"}
@@ -42,11 +44,16 @@ class ImplicitCommitError(RuntimeError):
     """A statement that would commit the test's transaction behind its back."""
 
 
-def with_driver(url: URL, *, use_async: bool) -> URL:
-    """``url`` with the backend's sync or async driver, whichever the caller needs."""
-    backend = url.get_backend_name()
-    driver = (ASYNC_DRIVERS if use_async else SYNC_DRIVERS)[backend]
-    return url.set(drivername=f"{backend}+{driver}")
+def sync_driver(url: URL) -> URL:
+    """``url`` with the backend's sync driver, whichever driver it named."""
+    return url.set(drivername=f"{url.get_backend_name()}+{SYNC_DRIVERS[url.get_backend_name()]}")
+{%- if cookiecutter.api == "async" %}
+
+
+def async_driver(url: URL) -> URL:
+    """``url`` with the backend's async driver, whichever driver it named."""
+    return url.set(drivername=f"{url.get_backend_name()}+{ASYNC_DRIVERS[url.get_backend_name()]}")
+{%- endif %}
 
 
 def describe(url: URL) -> str:
@@ -68,7 +75,7 @@ def require_test_database(url: URL) -> None:
 @contextmanager
 def server_connection(url: URL) -> Iterator[Connection]:
     """An autocommit connection to the server itself, for CREATE and DROP DATABASE."""
-    url = with_driver(url, use_async=False)
+    url = sync_driver(url)
     engine = create_engine(
         url.set(database=SERVER_DATABASES[url.get_backend_name()]),
         isolation_level="AUTOCOMMIT",
