@@ -5,6 +5,7 @@
 from sqlmodel import Field, Relationship, SQLModel
 
 NAME_LENGTH = 100
+MAX_ID = 2**31 - 1
 
 # Named constraints: migrations can then drop or alter them by name on every database.
 SQLModel.metadata.naming_convention = {
@@ -56,7 +57,8 @@ class HeroBase(SQLModel):
     name: str = Field(min_length=1, max_length=NAME_LENGTH, unique=True)
     secret_name: str = Field(min_length=1, max_length=NAME_LENGTH)
     age: int | None = Field(default=None, ge=0, le=10_000)
-    team_id: int | None = Field(default=None, foreign_key="team.id", index=True)
+    # Ids are INTEGER columns: a larger number is invalid input, not a database error.
+    team_id: int | None = Field(default=None, foreign_key="team.id", index=True, ge=1, le=MAX_ID)
 
 
 class Hero(HeroBase, table=True):
@@ -80,7 +82,7 @@ class HeroUpdate(SQLModel):
     name: str | None = Field(default=None, min_length=1, max_length=NAME_LENGTH)
     secret_name: str | None = Field(default=None, min_length=1, max_length=NAME_LENGTH)
     age: int | None = Field(default=None, ge=0, le=10_000)
-    team_id: int | None = None
+    team_id: int | None = Field(default=None, ge=1, le=MAX_ID)
 {%- else -%}
 """Table models: teams, and heroes who may belong to one. The API schemas are in schemas.py."""
 

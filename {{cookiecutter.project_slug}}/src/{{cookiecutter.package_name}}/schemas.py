@@ -8,6 +8,8 @@ from {{ cookiecutter.package_name }}.models import NAME_LENGTH
 
 Name = Annotated[str, Field(min_length=1, max_length=NAME_LENGTH)]
 Age = Annotated[int, Field(ge=0, le=10_000)]
+# Ids are INTEGER columns: a larger number is invalid input, not a database error.
+TeamId = Annotated[int, Field(ge=1, le=2**31 - 1)]
 
 
 class TeamCreate(BaseModel):
@@ -30,7 +32,7 @@ class HeroCreate(BaseModel):
     name: Name
     secret_name: Name
     age: Age | None = None
-    team_id: int | None = None
+    team_id: TeamId | None = None
 
 
 class HeroRead(HeroCreate):
@@ -43,4 +45,4 @@ class HeroUpdate(BaseModel):
     name: Name | None = None
     secret_name: Name | None = None
     age: Age | None = None
-    team_id: int | None = None
+    team_id: TeamId | None = None
