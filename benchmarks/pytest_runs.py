@@ -45,14 +45,14 @@ class RunResult:
     fixture_seconds: dict[str, list[float]]
     loop_seconds: float
     once_seconds: float
-    worker_loop_seconds: list[float]
     # table -> rows left after the run, summed over the processes; None if a check did not run
     leaked_rows: dict[str, int] | None
 
     @property
-    def leak_free(self) -> bool:
-        """Every table was counted, and every count was zero."""
-        return bool(self.leaked_rows) and not any(self.leaked_rows.values())
+    def verified(self) -> bool:
+        """The tests passed, every table was counted, and every count was zero."""
+        counted = self.leaked_rows is not None and bool(self.leaked_rows)
+        return self.passed and counted and not any((self.leaked_rows or {}).values())
 
 
 def run_pytest(project: Path, tests: Path, database_url: URL, workers: int = 0) -> RunResult:
@@ -139,9 +139,6 @@ def summarize(
         fixture_seconds=by_fixture(per_test),
         loop_seconds=main.loop_seconds,
         once_seconds=main.once_seconds,
-        worker_loop_seconds=[
-            process.loop_seconds for name, process in measurements.items() if name != MAIN_PROCESS
-        ],
         leaked_rows=leaked_rows(measurements.values()),
     )
 

@@ -4,6 +4,7 @@ import math
 import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 import matplotlib
@@ -93,7 +94,7 @@ class ScalingPoint:
     workers: int
     wall_seconds: float
     loop_seconds: float
-    all_passed: bool
+    verified: bool  # every run passed and left every table empty
 
 
 def scaling_point(database: str, tests: int, workers: int, runs: list[RunResult]) -> ScalingPoint:
@@ -103,7 +104,7 @@ def scaling_point(database: str, tests: int, workers: int, runs: list[RunResult]
         workers=workers,
         wall_seconds=statistics.median(run.wall_seconds for run in runs),
         loop_seconds=statistics.median(run.loop_seconds for run in runs),
-        all_passed=all(run.passed for run in runs),
+        verified=all(run.verified for run in runs),
     )
 
 
@@ -185,6 +186,11 @@ def table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
     return "\n".join("| " + " | ".join(line) + " |" for line in lines)
 
 
+def void_unless(verified: bool, figures: list[str]) -> list[str]:
+    """Figures of runs that failed or left rows behind stay in sight, struck through: void."""
+    return figures if verified else [f"~~{figure}~~" for figure in figures]
+
+
 def leak_verdict(summary: Summary) -> str:
     if not summary.all_passed:
         return "**VOID**: tests failed"
@@ -208,9 +214,9 @@ def strategy_table(summaries: list[Summary], database: str) -> str:
             duration(summary.suite_seconds),
             times(summary.suite_seconds / first.suite_seconds),
         ]
-        if not summary.verified:
-            figures = [f"~~{figure}~~" for figure in figures]
-        rows.append([summary.strategy.title, *figures, leak_verdict(summary)])
+        rows.append(
+            [summary.strategy.title, *void_unless(summary.verified, figures), leak_verdict(summary)]
+        )
     header = (
         "strategy",
         "overhead per test, median",
@@ -245,36 +251,45 @@ def targets_table(targets: list[Target]) -> str:
     return table(("target", "measured", "met"), rows)
 
 
-def scaling_tables(points: list[ScalingPoint]) -> str:
-    sizes = table(
-        ("database", "tests", "suite (test loop)", "per test", "pytest command"),
+def sizes_table(points: list[ScalingPoint]) -> str:
+    rows = [
         [
-            [
-                p.database,
-                str(p.tests),
-                duration(p.loop_seconds),
-                duration(p.loop_seconds / p.tests),
-                duration(p.wall_seconds),
-            ]
-            for p in points
-            if p.workers == 0
-        ],
-    )
+            p.database,
+            str(p.tests),
+            *void_unless(
+                p.verified,
+                [
+                    duration(p.loop_seconds),
+                    duration(p.loop_seconds / p.tests),
+                    duration(p.wall_seconds),
+                ],
+            ),
+        ]
+        for p in points
+        if p.workers == 0
+    ]
+    return table(("database", "tests", "suite (test loop)", "per test", "pytest command"), rows)
+
+
+def workers_table(points: list[ScalingPoint]) -> str:
+    """The largest PostgreSQL suite at each -n, against -n 0."""
     parallel = [p for p in points if p.database == POSTGRESQL and p.tests == max_tests(points)]
-    serial = next((p for p in parallel if p.workers == 0), None)
-    workers = table(
-        ("-n", "pytest command", "speed-up", "test loop (controller)"),
+    serial = next(p for p in parallel if p.workers == 0)
+    rows = [
         [
-            [
-                str(p.workers),
-                duration(p.wall_seconds),
-                times(serial.wall_seconds / p.wall_seconds) if serial else "-",
-                duration(p.loop_seconds),
-            ]
-            for p in parallel
-        ],
-    )
-    return sizes + "\n\n" + workers if parallel else sizes
+            str(p.workers),
+            *void_unless(
+                p.verified,
+                [
+                    duration(p.wall_seconds),
+                    times(serial.wall_seconds / p.wall_seconds),
+                    duration(p.loop_seconds),
+                ],
+            ),
+        ]
+        for p in parallel
+    ]
+    return table(("-n", "pytest command", "speed-up", "test loop (controller)"), rows)
 
 
 def max_tests(points: list[ScalingPoint]) -> int:
@@ -298,18 +313,22 @@ def markdown(
         "## Where the per-test time goes (median per fixture)\n\n" + breakdown_table(summaries)
     )
     if scaling:
-        sections.append(f"## Scaling (strategy 1)\n\n{scaling_tables(scaling)}")
+        sections.append(f"## Scaling (strategy 1)\n\n{sizes_table(scaling)}")
+    if any(point.workers for point in scaling):
+        sections.append(f"## pytest-xdist (strategy 1)\n\n{workers_table(scaling)}")
     return "\n\n".join(sections) + "\n"
 
 
 def draw_chart(summaries: list[Summary], scaling: list[ScalingPoint], path: Path) -> None:
     """Per-test overhead per strategy and, when scaling ran, suite time against size and -n."""
-    panels = 3 if scaling else 1
-    figure, axes = plt.subplots(1, panels, figsize=(6.5 * panels, 5), squeeze=False)
-    draw_overhead(axes[0][0], summaries)
+    drawings = [partial(draw_overhead, summaries=summaries)]
     if scaling:
-        draw_sizes(axes[0][1], scaling)
-        draw_workers(axes[0][2], scaling)
+        drawings.append(partial(draw_sizes, points=scaling))
+    if any(point.workers for point in scaling):
+        drawings.append(partial(draw_workers, points=scaling))
+    figure, axes = plt.subplots(1, len(drawings), figsize=(6.5 * len(drawings), 5), squeeze=False)
+    for draw, axis in zip(drawings, axes[0], strict=True):
+        draw(axis)
     figure.tight_layout()
     figure.savefig(path, dpi=110)
     plt.close(figure)

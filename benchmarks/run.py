@@ -43,6 +43,7 @@ from report import (
     SQLITE,
     ScalingPoint,
     Summary,
+    Target,
     draw_chart,
     isolation_targets,
     markdown,
@@ -100,7 +101,8 @@ def main(arguments: list[str]) -> int:
     targets = isolation_targets(summaries) + xdist_target(scaling)
     write_results(options.out, context, summaries, targets, scaling)
     print((options.out / "results.md").read_text())
-    return 0 if all(summary.verified for summary in summaries) else 1
+    verified = [summary.verified for summary in summaries] + [p.verified for p in scaling]
+    return 0 if all(verified) else 1
 
 
 @contextmanager
@@ -228,7 +230,7 @@ def write_results(
     folder: Path,
     context: str,
     summaries: list[Summary],
-    targets: list,
+    targets: list[Target],
     scaling: list[ScalingPoint],
 ) -> None:
     folder.mkdir(parents=True, exist_ok=True)

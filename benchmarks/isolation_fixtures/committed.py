@@ -1,19 +1,30 @@
-"""What strategies 2 to 4 share: sessions that really commit, and the tables to clean."""
+"""What strategies 2 to 5 share: sessions that really commit, and the tables to clean."""
+
+from collections.abc import Iterator
 
 import pytest
 from sqlalchemy import Engine, MetaData
 from sqlalchemy.orm import sessionmaker
 from tests.factories import Team
 
+from tests import databases
 from tests.conftest import Session
 
 # Every model shares the metadata of Team: the tables in the order their foreign keys need.
 MODEL_METADATA: MetaData = Team.metadata
 
-__all__ = ["MODEL_METADATA", "committing_sessions"]
+__all__ = ["MODEL_METADATA", "committing_sessions", "session"]
 
 
 @pytest.fixture(scope="session")
 def committing_sessions(engine: Engine) -> sessionmaker[Session]:
     """Sessions on the engine itself, of the conftest's session class: their commits are real."""
     return sessionmaker(bind=engine, class_=Session)
+
+
+@pytest.fixture
+def session(session_factory: sessionmaker[Session]) -> Iterator[Session]:
+    """The test's session, from the strategy's factory alone: whatever else the conftest's own
+    `session` asks for (its outer transaction) stays out of the strategy."""
+    with session_factory() as session, databases.writing_to(session):
+        yield session

@@ -7,10 +7,10 @@ import pytest
 from sqlalchemy import Engine
 from sqlalchemy.orm import sessionmaker
 
-from isolation_fixtures.committed import MODEL_METADATA, committing_sessions
+from isolation_fixtures.committed import MODEL_METADATA, committing_sessions, session
 from tests.conftest import Session
 
-__all__ = ["committing_sessions", "session_factory"]
+__all__ = ["committing_sessions", "session", "session_factory"]
 
 
 @pytest.fixture
