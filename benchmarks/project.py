@@ -5,6 +5,7 @@ from itertools import pairwise
 from pathlib import Path
 
 from cookiecutter.main import cookiecutter
+from schema import extend_schema
 from strategies import STRATEGIES, Strategy
 from suite import write_module
 
@@ -12,8 +13,9 @@ TEMPLATE = Path(__file__).parents[1]
 TEMPLATE_FOLDER = "{{cookiecutter.project_slug}}"
 
 
-def render_default_project(output: Path) -> Path:
-    """Render the template with its default answers into ``output``; returns the project.
+def render_default_project(output: Path, tables: int) -> Path:
+    """Render the template with its default answers into ``output``, with ``tables`` tables in
+    its schema (see schema.py); returns the project.
 
     A config file of our own keeps cookiecutter's replay files out of the user's home.
     """
@@ -22,6 +24,7 @@ def render_default_project(output: Path) -> Path:
     project = cookiecutter(
         str(TEMPLATE), no_input=True, output_dir=str(output), config_file=str(config)
     )
+    extend_schema(Path(project), package_name(Path(project)), tables)
     return Path(project)
 
 

@@ -1,9 +1,10 @@
 """Benchmark the generated conftest's test isolation against the alternatives, in one command.
 
-    uv run python benchmarks/run.py [--tests 500] [--rounds 5] [--postgresql-url URL]
-                                    [--scaling] [--out benchmarks/results]
+    uv run python benchmarks/run.py [--tests 500] [--rounds 5] [--tables 12]
+                                    [--postgresql-url URL] [--scaling] [--out benchmarks/results]
 
-Renders the template with its default answers into a temporary folder, writes a suite of
+Renders the template with its default answers into a temporary folder, grows its schema to
+--tables tables (schema.py), writes a suite of
 --tests tests into it once per strategy, and runs the suites in --rounds interleaved rounds
 (each round runs one slice of the suite under every strategy in turn, so that drift of the
 machine hits every strategy alike): on SQLite always, on PostgreSQL when a server URL (a role
@@ -78,6 +79,7 @@ def parse_arguments(arguments: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--tests", type=int, default=500, help="tests in the suite (500)")
     parser.add_argument("--rounds", type=int, default=5, help="interleaved rounds (5)")
+    parser.add_argument("--tables", type=int, default=12, help="tables in the schema (12)")
     parser.add_argument("--postgresql-url", type=make_url, help="a server, role with CREATEDB")
     parser.add_argument("--scaling", action="store_true", help="also time sizes and -n 0/1/2")
     parser.add_argument(
@@ -90,14 +92,14 @@ def main(arguments: list[str]) -> int:
     options = parse_arguments(arguments)
     started = datetime.now(UTC)
     with tempfile.TemporaryDirectory(prefix="isolation-benchmark-") as scratch:
-        project = render_default_project(Path(scratch))
+        project = render_default_project(Path(scratch), options.tables)
         write_strategy_suites(project, options.tests, options.rounds)
         if options.scaling:
             write_scaling_suites(project, SCALING_SIZES)
         with test_databases(options.postgresql_url) as databases:
             summaries = benchmark_isolation(project, databases, options.rounds)
             scaling = benchmark_scaling(project, databases) if options.scaling else []
-    context = describe_run(started, databases, options.tests, options.rounds)
+    context = describe_run(started, databases, options)
     targets = isolation_targets(summaries) + xdist_target(scaling)
     write_results(options.out, context, summaries, targets, scaling)
     print((options.out / "results.md").read_text())
@@ -186,15 +188,15 @@ def progress(label: str, result: RunResult) -> None:
     print(f"{label}: {result.wall_seconds:.1f} s, {status}", file=sys.stderr, flush=True)
 
 
-def describe_run(started: datetime, databases: list[Database], tests: int, rounds: int) -> str:
+def describe_run(started: datetime, databases: list[Database], options: argparse.Namespace) -> str:
     """Date, hardware, versions, load, and what the figures mean."""
     load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
     versions = ", ".join(database.version for database in databases)
     return (
         f"{started:%Y-%m-%d}: {cpu_model()}, {os.cpu_count()} cores; Python "
         f"{platform.python_version()}, {versions}; load average at the end {load}. "
-        f"Template {template_version()}; {tests} tests per strategy in {rounds} interleaved "
-        "rounds.\n\n"
+        f"Template {template_version()}, its schema grown to {options.tables} tables; "
+        f"{options.tests} tests per strategy in {options.rounds} interleaved rounds.\n\n"
         "*Overhead per test*: setup plus teardown of the fixtures a test asks for to get its "
         "database (`session`, `client`) and of the function-scoped fixtures they need, as the "
         "project's conftests define them (tests/conftest.py, and the strategy's); autouse "

@@ -17,11 +17,11 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from $package.models import Hero, Team
+from $package.models import HERO_RECORDS, Hero, Team
 from tests.factories import HeroFactory, TeamFactory
 
 
-def count(session: Session, model: type[Hero] | type[Team]) -> int:
+def count(session: Session, model: type) -> int:
     return session.scalar(select(func.count()).select_from(model)) or 0
 ''')
 
@@ -126,6 +126,15 @@ def test_${n}_page_through_the_teams(client: TestClient, session: Session) -> No
 
     assert [team["name"] for team in response.json()] == names[1:3]
     assert count(session, Team) == $size + 2
+""",
+        """
+def test_${n}_record_everything_on_a_hero(client: TestClient, session: Session) -> None:
+    hero_id = HeroFactory.create().id
+    session.add_all(record(hero_id=hero_id, entry="Entry $n") for record in HERO_RECORDS)
+    session.commit()
+
+    assert client.get(f"/heroes/{hero_id}").status_code == 200
+    assert [count(session, record) for record in HERO_RECORDS] == [1] * len(HERO_RECORDS)
 """,
         """
 def test_${n}_rename_a_team(client: TestClient, session: Session) -> None:

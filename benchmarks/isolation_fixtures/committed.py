@@ -13,7 +13,7 @@ from tests.conftest import Session
 # Every model shares the metadata of Team: the tables in the order their foreign keys need.
 MODEL_METADATA: MetaData = Team.metadata
 
-__all__ = ["MODEL_METADATA", "committing_sessions", "session"]
+__all__ = ["MODEL_METADATA", "committing_sessions", "session", "transaction"]
 
 
 @pytest.fixture(scope="session")
@@ -28,3 +28,9 @@ def session(session_factory: sessionmaker[Session]) -> Iterator[Session]:
     `session` asks for (its outer transaction) stays out of the strategy."""
     with session_factory() as session, databases.writing_to(session):
         yield session
+
+
+@pytest.fixture
+def transaction() -> None:
+    """No outer transaction (the conftest's `client` asks for one): under these strategies
+    commits are real, and undoing them is the strategy's own work."""

@@ -6,10 +6,15 @@ import pytest
 from sqlalchemy import Engine
 from sqlalchemy.orm import sessionmaker
 
-from isolation_fixtures.committed import MODEL_METADATA, committing_sessions, session
+from isolation_fixtures.committed import (
+    MODEL_METADATA,
+    committing_sessions,
+    session,
+    transaction,
+)
 from tests.conftest import Session
 
-__all__ = ["committing_sessions", "session", "session_factory"]
+__all__ = ["committing_sessions", "session", "session_factory", "transaction"]
 
 
 @pytest.fixture

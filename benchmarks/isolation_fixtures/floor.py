@@ -1,8 +1,8 @@
 """Strategy 6, the floor: one open connection, and nothing per test but BEGIN and ROLLBACK.
 
-Everything else is made once per run: the sessions joined to the connection (as the conftest
-joins them) and the app's dependency override. Each test still gets a Session of its own; it
-is closed only after the ROLLBACK, which already ended its SAVEPOINT, so closing sends nothing.
+Everything else is made once per run: the conftest's sessions joined to the connection, and
+the app's dependency override. Each test still gets a Session of its own; it is closed only
+after the ROLLBACK, which already ended its SAVEPOINT, so closing sends nothing.
 """
 
 from collections.abc import Iterator
@@ -16,31 +16,24 @@ from sqlalchemy.orm import sessionmaker
 from tests import databases
 from tests.conftest import Session, app_session_dependency, sessions_for_the_app
 
-__all__ = ["app_on_the_connection", "client", "joined_sessions", "session"]
-
-
-@pytest.fixture(scope="session")
-def joined_sessions(shared_connection: Connection) -> sessionmaker[Session]:
-    return sessionmaker(
-        bind=shared_connection, class_=Session, join_transaction_mode="create_savepoint"
-    )
+__all__ = ["app_on_the_connection", "client", "session"]
 
 
 @pytest.fixture(scope="session")
 def app_on_the_connection(
-    app: FastAPI, http_client: TestClient, joined_sessions: sessionmaker[Session]
+    app: FastAPI, http_client: TestClient, session_factory: sessionmaker[Session]
 ) -> TestClient:
-    app.dependency_overrides[app_session_dependency] = sessions_for_the_app(joined_sessions)
+    app.dependency_overrides[app_session_dependency] = sessions_for_the_app(session_factory)
     return http_client
 
 
 @pytest.fixture
 def session(
-    shared_connection: Connection, joined_sessions: sessionmaker[Session]
+    shared_connection: Connection, session_factory: sessionmaker[Session]
 ) -> Iterator[Session]:
     """BEGIN, the test, ROLLBACK."""
     transaction = shared_connection.begin()
-    with joined_sessions() as session, databases.writing_to(session):
+    with session_factory() as session, databases.writing_to(session):
         yield session
         transaction.rollback()
 

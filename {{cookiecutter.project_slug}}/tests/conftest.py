@@ -272,23 +272,16 @@ def connection(
         yield separate
 
 
-@pytest.fixture
-def join_transaction_mode() -> JoinTransactionMode:
-    """How every session joins the test's transaction: the one setting the recipe hinges on.
+def sessions_joining(
+    connection: {{ Connection }}, join_transaction_mode: JoinTransactionMode = "create_savepoint"
+) -> {{ sessionmaker }}[{{ Session }}]:
+    """Sessions on ``connection``, configured like the app's own, that join its transaction.
 
     With "create_savepoint" each session works inside a SAVEPOINT of its own: its commit()
     releases the SAVEPOINT and its rollback() rolls back to it, and neither reaches the outer
-    transaction. test_join_modes_demo.py overrides this fixture to show what the other modes
-    do instead: lose the test's own rows, and commit for real.
+    transaction. test_join_modes_demo.py passes the other modes to show what they do instead:
+    lose the test's own rows, and commit for real.
     """
-    return "create_savepoint"
-
-
-@pytest.fixture
-def session_factory(
-    connection: {{ Connection }}, join_transaction_mode: JoinTransactionMode
-) -> {{ sessionmaker }}[{{ Session }}]:
-    """Sessions on the test's connection, configured like the app's own."""
 {%- if is_async %}
     return async_sessionmaker(
         bind=connection,
@@ -304,8 +297,17 @@ def session_factory(
 {%- endif %}
 
 
+@pytest.fixture(scope="session")
+def session_factory(shared_connection: {{ Connection }}) -> {{ sessionmaker }}[{{ Session }}]:
+    """Made once: a session joins whatever transaction its connection is in when it starts,
+    which during a test is that test's."""
+    return sessions_joining(shared_connection)
+
+
 @pytest.fixture
-{{ async_ }}def session(session_factory: {{ sessionmaker }}[{{ Session }}]) -> {{ Iterator }}[{{ Session }}]:
+{{ async_ }}def session(
+    session_factory: {{ sessionmaker }}[{{ Session }}], transaction: {{ Transaction }}
+) -> {{ Iterator }}[{{ Session }}]:
 {%- if is_async %}
     """The test's own session. Factories write through the sync Session underneath it."""
     async with session_factory() as session:
@@ -349,7 +351,9 @@ async def app_under_test(database_url: URL) -> AsyncIterator[FastAPI]:
 
 @pytest.fixture
 async def client(
-    app: FastAPI, session_factory: async_sessionmaker[AsyncSession]
+    app: FastAPI,
+    session_factory: async_sessionmaker[AsyncSession],
+    transaction: AsyncTransaction,
 ) -> AsyncIterator[AsyncClient]:
     """The app, its sessions bound to this test's connection, over real HTTP requests."""
     saved_overrides = dict(app.dependency_overrides)
@@ -375,7 +379,10 @@ def http_client(app: FastAPI) -> Iterator[TestClient]:
 
 @pytest.fixture
 def client(
-    app: FastAPI, http_client: TestClient, session_factory: sessionmaker[Session]
+    app: FastAPI,
+    http_client: TestClient,
+    session_factory: sessionmaker[Session],
+    transaction: RootTransaction,
 ) -> Iterator[TestClient]:
     """The app, its sessions bound to this test's connection."""
     saved_overrides = dict(app.dependency_overrides)

@@ -6,13 +6,13 @@
 {%- set Transaction = "AsyncTransaction" if is_async else "RootTransaction" -%}
 """DEMONSTRATION: what each join_transaction_mode does when the app commits and rolls back.
 
-Not a requirement of the app: these tests show why conftest.py uses "create_savepoint". Each
-one overrides the `join_transaction_mode` fixture and tells the same story through the real
-app: the test adds a fixture row, the app commits a team, fails to add it again (a 409, after
-which it rolls back), and commits another team. "create_savepoint" keeps the fixture row and
-commits nothing. In the other modes the app's rollback ends the test's own transaction, and
-what the app commits after that is committed for real: the tests assert exactly that, and
-`delete_what_leaked` deletes it again before the next test can see it.
+Not a requirement of the app: these tests show why conftest.py uses "create_savepoint". Here
+`session_factory` joins sessions in the mode each test names, and each test tells the same
+story through the real app: the test adds a fixture row, the app commits a team, fails to add
+it again (a 409, after which it rolls back), and commits another team. "create_savepoint"
+keeps the fixture row and commits nothing. In the other modes the app's rollback ends the
+test's own transaction, and what the app commits after that is committed for real: the tests
+assert exactly that, and `delete_what_leaked` deletes it again before the next test can see it.
 
 When a mode ends the test's transaction, the `transaction` fixture's ROLLBACK finds nothing
 left to roll back and SQLAlchemy warns "transaction already deassociated from connection":
@@ -30,21 +30,35 @@ import pytest
 from httpx2 import AsyncClient
 from sqlalchemy import text
 {%- if cookiecutter.orm == "sqlmodel" %}
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncTransaction
+from sqlalchemy.ext.asyncio import (
+    AsyncConnection,
+    AsyncEngine,
+    AsyncTransaction,
+    async_sessionmaker,
+)
+from sqlalchemy.orm.session import JoinTransactionMode
 from sqlmodel.ext.asyncio.session import AsyncSession
 {%- else %}
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, AsyncTransaction
+from sqlalchemy.ext.asyncio import (
+    AsyncConnection,
+    AsyncEngine,
+    AsyncSession,
+    AsyncTransaction,
+    async_sessionmaker,
+)
+from sqlalchemy.orm.session import JoinTransactionMode
 {%- endif %}
 {%- else %}
 from fastapi.testclient import TestClient
 from sqlalchemy import Connection, Engine, RootTransaction, text
+from sqlalchemy.orm import {{ "sessionmaker" if cookiecutter.orm == "sqlmodel" else "Session, sessionmaker" }}
+from sqlalchemy.orm.session import JoinTransactionMode
 {%- if cookiecutter.orm == "sqlmodel" %}
 from sqlmodel import Session
-{%- else %}
-from sqlalchemy.orm import Session
 {%- endif %}
 {%- endif %}
 
+from tests.conftest import sessions_joining
 from tests.factories import TeamFactory
 
 pytestmark = [
@@ -53,6 +67,21 @@ pytestmark = [
 ]
 
 FIXTURE_TEAM, COMMITTED_BEFORE, COMMITTED_AFTER = "Fixture team", "Avengers", "Defenders"
+
+
+@pytest.fixture
+def join_transaction_mode() -> JoinTransactionMode:
+    """The mode under demonstration: conftest.py's, unless the test names another."""
+    return "create_savepoint"
+
+
+@pytest.fixture
+def session_factory(
+    shared_connection: {{ Connection }}, join_transaction_mode: JoinTransactionMode
+) -> {{ "async_sessionmaker" if is_async else "sessionmaker" }}[{{ Session }}]:
+    """Overrides conftest.py's for this module: the test's session and the app's join the
+    test's transaction in the mode under demonstration."""
+    return sessions_joining(shared_connection, join_transaction_mode)
 
 
 @pytest.fixture
