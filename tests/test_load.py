@@ -104,7 +104,11 @@ async def run_burst(base_url: str, plan: list[Call]) -> list[Outcome]:
 
 
 class ConnectionSampler:
-    """Counts, every 50 ms in a thread, the server connections to one database; keeps the max."""
+    """Counts, every 50 ms in a thread, the client connections to one database; keeps the max.
+
+    Client backends only: an autovacuum worker, started by the burst's inserts, shows in
+    pg_stat_activity under the database's name too, and is none of the pool's connections.
+    """
 
     def __init__(self, database: URL) -> None:
         self.database = database
@@ -121,7 +125,10 @@ class ConnectionSampler:
         self._thread.join(timeout=10)
 
     def _sample(self) -> None:
-        query = text("SELECT count(*) FROM pg_stat_activity WHERE datname = :name")
+        query = text(
+            "SELECT count(*) FROM pg_stat_activity"
+            " WHERE datname = :name AND backend_type = 'client backend'"
+        )
         with connected(self.database.set(database="postgres")) as connection:
             while not self._done.wait(0.05):
                 count = connection.scalar(query, {"name": self.database.database}) or 0
