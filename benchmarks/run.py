@@ -123,12 +123,21 @@ def test_databases(server: URL | None) -> Iterator[list[Database]]:
 
 
 def send_to_server(server: URL, statement: str) -> str:
-    """Run ``statement`` outside any transaction; returns the server's version line."""
+    """Run ``statement`` outside any transaction; returns the server's version line, with the
+    durability settings that decide what a real COMMIT costs (TRUNCATE, DELETE and drop/create
+    commit after every test; the rollback strategies never do)."""
     engine = create_engine(server, isolation_level="AUTOCOMMIT")
     try:
         with engine.connect() as connection:
             connection.exec_driver_sql(statement)
-            return f"PostgreSQL {connection.exec_driver_sql('SHOW server_version').scalar()}"
+            settings = {
+                name: connection.exec_driver_sql(f"SHOW {name}").scalar()
+                for name in ("server_version", "fsync", "synchronous_commit")
+            }
+            return (
+                f"PostgreSQL {settings['server_version']} (fsync {settings['fsync']}, "
+                f"synchronous_commit {settings['synchronous_commit']})"
+            )
     finally:
         engine.dispose()
 
