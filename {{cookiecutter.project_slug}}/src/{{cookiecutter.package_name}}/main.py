@@ -3,9 +3,15 @@
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+{% if cookiecutter.api == "sync" -%}
+import anyio
+{% endif -%}
 from fastapi import FastAPI, Request, status
 from fastapi.responses import JSONResponse
 from starlette.routing import Match, Route
+{%- if cookiecutter.api == "sync" %}
+from starlette.types import ASGIApp, Receive, Scope, Send
+{%- endif %}
 
 from {{ cookiecutter.package_name }}.db import create_db_engine, create_session_factory
 from {{ cookiecutter.package_name }}.routers import health, heroes, teams
@@ -23,6 +29,10 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         echo=settings.sql_echo,
     )
     app.state.session_factory = create_session_factory(engine)
+{%- if cookiecutter.api == "sync" %}
+    threads = anyio.to_thread.current_default_thread_limiter().total_tokens
+    app.state.request_slots = anyio.Semaphore(int(threads))
+{%- endif %}
     yield
     {{ "await " if cookiecutter.api == "async" }}engine.dispose()
 
@@ -36,7 +46,34 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     hero_errors = {**RESOURCE_ERRORS, 422: {"model": InvalidRequest}}
     app.include_router(heroes.router, responses=hero_errors)
     app.add_exception_handler(status.HTTP_405_METHOD_NOT_ALLOWED, method_not_allowed)
+{%- if cookiecutter.api == "sync" %}
+    app.add_middleware(NoMoreRequestsThanThreads)
+{%- endif %}
     return app
+{%- if cookiecutter.api == "sync" %}
+
+
+class NoMoreRequestsThanThreads:
+    """Admit at most as many requests at a time as FastAPI has threads to run them on.
+
+    FastAPI runs a sync endpoint in a worker thread (40 by default), then validates its
+    response in another, and the request keeps its database connection until that is done.
+    With more requests in flight than threads, every thread can be taken by a request waiting
+    for a connection while the requests holding all the connections wait for a thread: nothing
+    moves until the pool gives up after 30 s. A request admitted here always finds a thread.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        request_slots: anyio.Semaphore = scope["app"].state.request_slots
+        async with request_slots:
+            await self.app(scope, receive, send)
+{%- endif %}
 
 
 async def method_not_allowed(request: Request, _exc: Exception) -> JSONResponse:
