@@ -2,41 +2,27 @@
 generated conftest's isolation costs the least of strategies 1 to 5."""
 
 import json
-import os
 import subprocess
 import sys
-from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy.engine import URL
 
 from tests.conftest import TEMPLATE, child_environment
 
-# One run of the command serves every test here: keep them on one xdist worker.
-pytestmark = pytest.mark.xdist_group("benchmarks")
-
-DATABASES = [
-    pytest.param("SQLite", id="sqlite"),
-    pytest.param("PostgreSQL", id="postgresql", marks=pytest.mark.postgresql),
-]
-STRATEGIES = {"transaction", "delete_rows", "drop_create", "fresh_database", "floor"}
-SERVER_STRATEGIES = STRATEGIES | {"truncate"}
+SQLITE_STRATEGIES = {"transaction", "delete_rows", "drop_create", "fresh_database", "floor"}
+SERVER_STRATEGIES = SQLITE_STRATEGIES | {"truncate"}
 
 
-@dataclass(frozen=True)
-class BenchmarkRun:
-    exit_code: int
-    output: str
-    summaries: list[dict[str, Any]]
-
-
-@pytest.fixture(scope="module")
-def benchmark(tmp_path_factory: pytest.TempPathFactory) -> BenchmarkRun:
-    """20 tests per strategy in one round, on SQLite and, given a server, PostgreSQL."""
-    results = tmp_path_factory.mktemp("benchmark")
+def run_benchmark(results: Path, server: URL | None = None) -> dict[str, dict[str, Any]]:
+    """20 tests per strategy in one round, on SQLite, or on SQLite and the server's PostgreSQL;
+    returns each strategy's summary on the last database. Fails unless the command exits 0,
+    which it does only when every strategy's run passed and left no row behind."""
     command = [sys.executable, "benchmarks/run.py", "--tests", "20", "--rounds", "1"]
-    if server := os.environ.get("TEMPLATE_POSTGRESQL_URL"):
-        command += ["--postgresql-url", server]
+    if server is not None:
+        command += ["--postgresql-url", server.render_as_string(hide_password=False)]
     completed = subprocess.run(
         [*command, "--out", str(results)],
         cwd=TEMPLATE,
@@ -47,41 +33,33 @@ def benchmark(tmp_path_factory: pytest.TempPathFactory) -> BenchmarkRun:
         check=False,
     )
     output = completed.stdout[-4000:] + completed.stderr[-4000:]
-    assert (results / "results.json").exists(), output
-    figures = json.loads((results / "results.json").read_text())
-    return BenchmarkRun(completed.returncode, output, figures["summaries"])
+    assert completed.returncode == 0, output
+    database = "SQLite" if server is None else "PostgreSQL"
+    summaries = json.loads((results / "results.json").read_text())["summaries"]
+    return {s["strategy"]: s for s in summaries if s["database"] == database}
 
 
-def summaries_on(
-    database: str, benchmark: BenchmarkRun, request: pytest.FixtureRequest
-) -> dict[str, dict[str, Any]]:
-    """Each strategy's summary on ``database``; PostgreSQL needs the server (skip, or fail in
-    CI, as every PostgreSQL test does)."""
-    if database == "PostgreSQL":
-        request.getfixturevalue("postgresql_server")
-    return {s["strategy"]: s for s in benchmark.summaries if s["database"] == database}
-
-
-@pytest.mark.parametrize("database", DATABASES)
-def test_every_strategy_leaves_every_table_empty(
-    database: str, benchmark: BenchmarkRun, request: pytest.FixtureRequest
+def assert_verified_and_strategy_1_cheapest(
+    summaries: dict[str, dict[str, Any]], strategies: set[str]
 ) -> None:
-    """Every run passed and left no row behind (the command exits 0 only then)."""
-    summaries = summaries_on(database, benchmark, request)
-
-    expected = SERVER_STRATEGIES if database == "PostgreSQL" else STRATEGIES
+    """Every strategy ran with no row left, and the outer transaction beat deleting,
+    truncating, recreating and fresh databases (the floor, strategy 6, is no real strategy)."""
     verified = {key: summary["verified"] for key, summary in summaries.items()}
-    assert verified == dict.fromkeys(expected, True), benchmark.output
-    assert benchmark.exit_code == 0, benchmark.output
-
-
-@pytest.mark.parametrize("database", DATABASES)
-def test_the_conftests_isolation_costs_least_of_strategies_1_to_5(
-    database: str, benchmark: BenchmarkRun, request: pytest.FixtureRequest
-) -> None:
-    """Median per-test overhead: the outer transaction beats deleting, truncating, recreating
-    and fresh databases (the floor, strategy 6, is no real strategy)."""
-    summaries = summaries_on(database, benchmark, request)
-
+    assert verified == dict.fromkeys(strategies, True)
     medians = {key: s["median_seconds"] for key, s in summaries.items() if key != "floor"}
     assert min(medians, key=medians.__getitem__) == "transaction", medians
+
+
+def test_on_sqlite_every_strategy_is_clean_and_the_conftest_costs_least(tmp_path: Path) -> None:
+    """SQLite: no strategy leaves a row, and strategy 1 has the least median overhead."""
+    assert_verified_and_strategy_1_cheapest(run_benchmark(tmp_path), SQLITE_STRATEGIES)
+
+
+@pytest.mark.postgresql
+def test_on_postgresql_every_strategy_is_clean_and_the_conftest_costs_least(
+    tmp_path: Path, postgresql_server: URL
+) -> None:
+    """PostgreSQL: no strategy leaves a row, and strategy 1 has the least median overhead."""
+    summaries = run_benchmark(tmp_path, postgresql_server)
+
+    assert_verified_and_strategy_1_cheapest(summaries, SERVER_STRATEGIES)
