@@ -309,12 +309,18 @@ def session_factory(shared_connection: {{ Connection }}) -> {{ sessionmaker }}[{
     session_factory: {{ sessionmaker }}[{{ Session }}], transaction: {{ Transaction }}
 ) -> {{ Iterator }}[{{ Session }}]:
 {%- if is_async %}
-    """The test's own session. Factories write through the sync Session underneath it."""
+    """The test's own session. Factories write through the sync Session underneath it.
+
+    It asks for `transaction` only so that the test's transaction has begun: the session
+    joins it when first used."""
     async with session_factory() as session:
         with databases.writing_to(session.sync_session):
             yield session
 {%- else %}
-    """The test's own session; factories write through it."""
+    """The test's own session; factories write through it.
+
+    It asks for `transaction` only so that the test's transaction has begun: the session
+    joins it when first used."""
     with session_factory() as session, databases.writing_to(session):
         yield session
 {%- endif %}
@@ -355,7 +361,8 @@ async def client(
     session_factory: async_sessionmaker[AsyncSession],
     transaction: AsyncTransaction,
 ) -> AsyncIterator[AsyncClient]:
-    """The app, its sessions bound to this test's connection, over real HTTP requests."""
+    """The app, its sessions bound to this test's connection (and so inside the test's
+    transaction), over real HTTP requests."""
     saved_overrides = dict(app.dependency_overrides)
     app.dependency_overrides[app_session_dependency] = sessions_for_the_app(session_factory)
     async with AsyncClient(transport=ASGITransport(app=app), base_url="http://test") as client:
@@ -384,7 +391,8 @@ def client(
     session_factory: sessionmaker[Session],
     transaction: RootTransaction,
 ) -> Iterator[TestClient]:
-    """The app, its sessions bound to this test's connection."""
+    """The app, its sessions bound to this test's connection (and so inside the test's
+    transaction)."""
     saved_overrides = dict(app.dependency_overrides)
     app.dependency_overrides[app_session_dependency] = sessions_for_the_app(session_factory)
     yield http_client
