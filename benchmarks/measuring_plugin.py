@@ -2,8 +2,9 @@
 
 It measures inside the pytest process, so interpreter start-up, imports and collection never
 blur the figures: how long each fixture's setup and teardown take (per test for function-scoped
-fixtures, in one sum for the rest), how long the test loop takes, and, once the last test has
-finished, how many rows each table holds, counted from a connection of its own. Each process
+fixtures, in one sum for the rest), how long the test loop takes, how much CPU the process
+spent, and, once the last test has finished, how many rows each table holds, counted from a
+connection of its own. Each process
 (each xdist worker) writes what it measured to a JSON file in $ISOLATION_BENCHMARK_RESULTS.
 """
 
@@ -34,6 +35,8 @@ class ProcessMeasurements:
     # setup plus teardown of every session-, package- and module-scoped fixture
     once_seconds: float = 0.0
     loop_seconds: float = 0.0
+    # user plus system CPU of the process (all its threads), from start-up to the session's end
+    cpu_seconds: float = 0.0
     # table -> rows after the run; None if the check never ran (no tests, or it failed)
     leaked_rows: dict[str, int] | None = None
 
@@ -122,6 +125,7 @@ def count_rows(url: URL) -> dict[str, int]:
 
 
 def pytest_sessionfinish(session: pytest.Session) -> None:
+    MEASUREMENTS.cpu_seconds = time.process_time()
     process = os.environ.get("PYTEST_XDIST_WORKER", MAIN_PROCESS)
     results_file = Path(os.environ[RESULTS_FOLDER_VARIABLE]) / f"{process}.json"
     results_file.write_text(json.dumps(asdict(MEASUREMENTS)))

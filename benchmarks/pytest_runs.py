@@ -45,6 +45,8 @@ class RunResult:
     fixture_seconds: dict[str, list[float]]
     loop_seconds: float
     once_seconds: float
+    # CPU spent by the pytest processes: the main one (the xdist controller) and any workers
+    cpu_seconds: float
     # table -> rows left after the run, summed over the processes; None if a check did not run
     leaked_rows: dict[str, int] | None
 
@@ -139,6 +141,7 @@ def summarize(
         fixture_seconds=by_fixture(per_test),
         loop_seconds=main.loop_seconds,
         once_seconds=main.once_seconds,
+        cpu_seconds=sum(process.cpu_seconds for process in measurements.values()),
         leaked_rows=leaked_rows(measurements.values()),
     )
 

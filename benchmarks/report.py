@@ -94,6 +94,7 @@ class ScalingPoint:
     workers: int
     wall_seconds: float
     loop_seconds: float
+    cpu_seconds: float  # of the pytest processes (controller and workers), not the server's
     verified: bool  # every run passed and left every table empty
 
 
@@ -104,6 +105,7 @@ def scaling_point(database: str, tests: int, workers: int, runs: list[RunResult]
         workers=workers,
         wall_seconds=statistics.median(run.wall_seconds for run in runs),
         loop_seconds=statistics.median(run.loop_seconds for run in runs),
+        cpu_seconds=statistics.median(run.cpu_seconds for run in runs),
         verified=all(run.verified for run in runs),
     )
 
@@ -284,12 +286,15 @@ def workers_table(points: list[ScalingPoint]) -> str:
                     duration(p.wall_seconds),
                     times(serial.wall_seconds / p.wall_seconds),
                     duration(p.loop_seconds),
+                    duration(p.cpu_seconds),
+                    times(p.cpu_seconds / serial.cpu_seconds),
                 ],
             ),
         ]
         for p in parallel
     ]
-    return table(("-n", "pytest command", "speed-up", "test loop (controller)"), rows)
+    speed = ("-n", "pytest command", "speed-up", "test loop (controller)")
+    return table((*speed, "pytest CPU", "CPU vs -n 0"), rows)
 
 
 def max_tests(points: list[ScalingPoint]) -> int:
@@ -315,7 +320,13 @@ def markdown(
     if scaling:
         sections.append(f"## Scaling (strategy 1)\n\n{sizes_table(scaling)}")
     if any(point.workers for point in scaling):
-        sections.append(f"## pytest-xdist (strategy 1)\n\n{workers_table(scaling)}")
+        sections.append(
+            f"## pytest-xdist (strategy 1)\n\n{workers_table(scaling)}\n\n"
+            "*pytest CPU* is the user plus system time of the pytest processes (the controller "
+            "and its workers) up to the session's end; the database server's is not in it. "
+            "On a machine with as many cores as workers, they share those cores with the "
+            "controller and the server."
+        )
     return "\n\n".join(sections) + "\n"
 
 
