@@ -4,8 +4,8 @@ It measures inside the pytest process, so interpreter start-up, imports and coll
 blur the figures: how long each fixture's setup and teardown take (per test for function-scoped
 fixtures, in one sum for the rest), how long the test loop takes, how much CPU the process
 spent, and, once the last test has finished, how many rows each table holds, counted from a
-connection of its own. Each process
-(each xdist worker) writes what it measured to a JSON file in $ISOLATION_BENCHMARK_RESULTS.
+connection of its own. Each process (each xdist worker) writes what it measured to a JSON file
+in $ISOLATION_BENCHMARK_RESULTS.
 """
 
 import json
