@@ -18,7 +18,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from $package.models import HERO_RECORDS, Hero, Team
-from tests.factories import HeroFactory, TeamFactory
+from factories import HeroFactory, TeamFactory
 
 
 def count(session: Session, model: type) -> int:

@@ -2,8 +2,8 @@
 
 A small shop app in another style (plain SQLAlchemy, a module-level sessionmaker, a `get_db`
 dependency, tables from metadata instead of Alembic) receives the generated tests/conftest.py
-and tests/databases.py; only the conftest's "Adapt this block" is edited, as README.md tells a
-user to. Its own small suite then proves the isolation there, on SQLite and on PostgreSQL.
+and tests/database_isolation/; only the conftest's "Adapt this block" is edited, as README.md
+tells a user to. Its own small suite then proves the isolation there, on SQLite and on PostgreSQL.
 """
 
 import difflib
@@ -36,12 +36,10 @@ BLOCK_EDITS = {
     "from hero_service.db import get_session_factory as app_session_dependency": (
         "from shop.database import get_db as app_session_dependency"
     ),
-    "from hero_service.main import create_app": "from shop.main import app",
-    "from hero_service.settings import Settings": "from shop.models import Base",
+    "from hero_service.main import app": "from shop.main import app\nfrom shop.models import Base",
     'SCHEMA: Path | MetaData = Path(__file__).parents[1] / "alembic.ini"': (
         "SCHEMA: Path | MetaData = Base.metadata"
     ),
-    "    return create_app(Settings(database_url=database_url))": "    return app",
 }
 
 MODELS = """
@@ -109,13 +107,13 @@ SHOP = {
             from sqlalchemy import func, select
 
             from shop.models import Product
-            from tests import databases
+            from database_isolation.factory_binding import current_session
 
 
             class ProductFactory(SQLAlchemyModelFactory):
                 class Meta:
                     model = Product
-                    sqlalchemy_session_factory = databases.current_session
+                    sqlalchemy_session_factory = current_session
                     sqlalchemy_session_persistence = "flush"
 
                 name = factory.Sequence(lambda n: f"Product {n}")
@@ -191,13 +189,13 @@ SHOP = {
             from sqlalchemy import func, select
 
             from shop.models import Product
-            from tests import databases
+            from database_isolation.factory_binding import current_session
 
 
             class ProductFactory(SQLAlchemyModelFactory):
                 class Meta:
                     model = Product
-                    sqlalchemy_session_factory = databases.current_session
+                    sqlalchemy_session_factory = current_session
                     sqlalchemy_session_persistence = None
 
 
@@ -261,14 +259,15 @@ def edited_lines(before: str, after: str) -> int:
 
 
 def build_shop(root: Path, rendering: Rendering, api: str) -> Path:
-    """The shop repo: its own app and tests, plus the generated conftest and databases.py."""
+    """The shop repo: its own app and tests (a package), plus the generated conftest and its
+    database_isolation/."""
     sources = {"shop/__init__.py": "", "tests/__init__.py": "", "shop/models.py": MODELS}
     for relative, source in {**sources, **SHOP[api]}.items():
         path = root / relative
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(textwrap.dedent(source).lstrip())
     generated_tests = rendering.path / "tests"
-    shutil.copy(generated_tests / "databases.py", root / "tests" / "databases.py")
+    shutil.copytree(generated_tests / "database_isolation", root / "tests" / "database_isolation")
     conftest = (generated_tests / "conftest.py").read_text()
     (root / "tests" / "conftest.py").write_text(edit_marked_block(conftest))
     return root

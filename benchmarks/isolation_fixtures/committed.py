@@ -3,12 +3,11 @@
 from collections.abc import Iterator
 
 import pytest
+from conftest import Session
+from database_isolation import factory_binding
+from factories import Team
 from sqlalchemy import Engine, MetaData
 from sqlalchemy.orm import sessionmaker
-from tests.factories import Team
-
-from tests import databases
-from tests.conftest import Session
 
 # Every model shares the metadata of Team: the tables in the order their foreign keys need.
 MODEL_METADATA: MetaData = Team.metadata
@@ -26,7 +25,7 @@ def committing_sessions(engine: Engine) -> sessionmaker[Session]:
 def session(session_factory: sessionmaker[Session]) -> Iterator[Session]:
     """The test's session, from the strategy's factory alone: whatever else the conftest's own
     `session` asks for (its outer transaction) stays out of the strategy."""
-    with session_factory() as session, databases.writing_to(session):
+    with session_factory() as session, factory_binding.writing_to(session):
         yield session
 
 

@@ -3,6 +3,7 @@
 from collections.abc import Iterator
 
 import pytest
+from conftest import Session
 from sqlalchemy import Engine
 from sqlalchemy.orm import sessionmaker
 
@@ -12,7 +13,6 @@ from isolation_fixtures.committed import (
     session,
     transaction,
 )
-from tests.conftest import Session
 
 __all__ = ["committing_sessions", "session", "session_factory", "transaction"]
 

@@ -8,13 +8,12 @@ after the ROLLBACK, which already ended its SAVEPOINT, so closing sends nothing.
 from collections.abc import Iterator
 
 import pytest
+from conftest import Session, app_session_dependency, sessions_for_the_app
+from database_isolation import factory_binding
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import Connection
 from sqlalchemy.orm import sessionmaker
-
-from tests import databases
-from tests.conftest import Session, app_session_dependency, sessions_for_the_app
 
 __all__ = ["app_on_the_connection", "client", "session"]
 
@@ -33,7 +32,7 @@ def session(
 ) -> Iterator[Session]:
     """BEGIN, the test, ROLLBACK."""
     transaction = shared_connection.begin()
-    with session_factory() as session, databases.writing_to(session):
+    with session_factory() as session, factory_binding.writing_to(session):
         yield session
         transaction.rollback()
 

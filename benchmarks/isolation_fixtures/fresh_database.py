@@ -4,12 +4,12 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 import pytest
+from conftest import ON_SQLITE, Session, create_test_engine
 from sqlalchemy import Connection, Engine, create_engine
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.orm import sessionmaker
 
 from isolation_fixtures.committed import session, transaction
-from tests.conftest import ON_SQLITE, Session, create_test_engine
 
 __all__ = ["maintenance_connection", "session", "session_factory", "transaction"]
 

@@ -1,7 +1,7 @@
 """factory-boy factories that write through the session of the test that uses them.
 
 A factory holds no session of its own: conftest.py binds the test's session for the length
-of the test (see ``databases.writing_to``), so no factory can write outside a test's
+of the test (see ``database_isolation.factory_binding``), so no factory can write outside a test's
 transaction.
 {%- if cookiecutter.api == "async" %}
 
@@ -16,7 +16,8 @@ from factory.declarations import Sequence, SubFactory
 from factory.faker import Faker
 
 from {{ cookiecutter.package_name }}.models import Hero, Team
-from tests.databases import current_session
+
+from database_isolation.factory_binding import current_session
 
 
 class BaseFactory(SQLAlchemyModelFactory):

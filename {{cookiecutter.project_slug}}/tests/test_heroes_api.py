@@ -20,7 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
 {%- endif %}
 
-from tests.factories import HeroFactory, TeamFactory
+from factories import HeroFactory, TeamFactory
 
 
 {{ async_ }}def test_create_hero_in_a_team_answers_201(

@@ -36,9 +36,11 @@ from sqlmodel import Session
 
 from {{ cookiecutter.package_name }}.db import create_session_factory
 from {{ cookiecutter.package_name }}.models import Team
-from tests import databases
-from tests.conftest import TEST_DATABASE_URL, use_sqlite_savepoints
-from tests.factories import TeamFactory
+
+from conftest import TEST_DATABASE_URL
+from database_isolation import servers
+from database_isolation.sqlite import use_savepoints
+from factories import TeamFactory
 
 
 {{ async_ }}def count_teams(session: {{ Session }}) -> int:
@@ -155,9 +157,9 @@ def rows_left_after_rollback(engine: Engine) -> int:
 
 def test_sqlite_needs_the_savepoint_workaround() -> None:
     """pysqlite alone lets RELEASE SAVEPOINT commit for real, so the test's ROLLBACK undoes
-    nothing; with conftest's use_sqlite_savepoints, the ROLLBACK undoes the row."""
+    nothing; with database_isolation.sqlite.use_savepoints, the ROLLBACK undoes the row."""
     plain, fixed = create_engine("sqlite://"), create_engine("sqlite://")
-    use_sqlite_savepoints(fixed)
+    use_savepoints(fixed)
 
     assert rows_left_after_rollback(plain) == 1
     assert rows_left_after_rollback(fixed) == 0
@@ -181,5 +183,5 @@ def test_sqlite_needs_the_savepoint_workaround() -> None:
 def test_a_server_database_without_the_test_suffix_is_refused() -> None:
     """The guard conftest.py runs before any statement: only a name ending in _test passes."""
     with pytest.raises(pytest.UsageError, match="must end in '_test'"):
-        databases.require_test_database(make_url("postgresql+psycopg://app@localhost/app"))
-    databases.require_test_database(make_url("postgresql+psycopg://app@localhost/app_test"))
+        servers.require_test_database(make_url("postgresql+psycopg://app@localhost/app"))
+    servers.require_test_database(make_url("postgresql+psycopg://app@localhost/app_test"))

@@ -58,8 +58,8 @@ from sqlmodel import Session
 {%- endif %}
 {%- endif %}
 
-from tests.conftest import sessions_joining
-from tests.factories import TeamFactory
+from conftest import sessions_joining
+from factories import TeamFactory
 
 pytestmark = [
     pytest.mark.usefixtures("delete_what_leaked"),

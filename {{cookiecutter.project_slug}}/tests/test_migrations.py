@@ -1,16 +1,20 @@
 {%- set is_async = cookiecutter.api == "async" -%}
 {%- set async_, await_ = ("async ", "await ") if is_async else ("", "") -%}
 {%- set TestConnection = "AsyncConnection" if is_async else "Connection" -%}
+{%- set Iterator = "AsyncIterator" if is_async else "Iterator" -%}
 {%- macro on(connection, function) %}{{ await_ }}{{ connection ~ ".run_sync(" ~ function ~ ")" if is_async else function ~ "(" ~ connection ~ ")" }}{% endmacro -%}
 """The Alembic migrations: one line of history that builds exactly the models' schema."""
 
+from collections.abc import {{ Iterator }}
+
+import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Connection, inspect
+from sqlalchemy import Connection, {{ '' if is_async else 'Engine, ' }}inspect
 {%- if is_async %}
-from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 {%- endif %}
 {%- if cookiecutter.orm == "sqlmodel" %}
 from sqlmodel import SQLModel
@@ -18,8 +22,28 @@ from sqlmodel import SQLModel
 
 {% if cookiecutter.orm == "sqlalchemy" -%}
 from {{ cookiecutter.package_name }}.models import Base
+
 {% endif -%}
-from tests.conftest import alembic_config
+from conftest import BACKEND, alembic_config
+
+
+@pytest.fixture
+{%- if is_async %}
+async def ddl_connection(
+    connection: AsyncConnection, engine: AsyncEngine
+) -> AsyncIterator[AsyncConnection]:
+{%- else %}
+def ddl_connection(connection: Connection, engine: Engine) -> Iterator[Connection]:
+{%- endif %}
+    """Where a test may run DDL: the test's own transaction, which rolls the DDL back, except on
+    MySQL, where DDL commits: there a separate connection, outside any test transaction,
+    committed at the end (Alembic's version row is plain DML), and the test must leave the
+    schema as it found it."""
+    if BACKEND != "mysql":
+        yield connection
+        return
+    {{ async_ }}with engine.begin() as separate:
+        yield separate
 
 
 def test_history_has_one_head() -> None:

@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncTransactio
 from sqlalchemy import Connection, Engine, RootTransaction, text
 {%- endif %}
 
-from tests.databases import ImplicitCommitError
+from database_isolation.servers import ImplicitCommitError
 
 pytestmark = pytest.mark.mysql
 

@@ -27,7 +27,8 @@ from sqlmodel import Session, col, select
 {%- endif %}
 
 from {{ cookiecutter.package_name }}.models import Hero
-from tests.factories import HeroFactory
+
+from factories import HeroFactory
 
 CountQueries = Callable[[], AbstractContextManager[list[str]]]
 

@@ -1,32 +1,30 @@
 """The test databases on a server (PostgreSQL, MySQL/MariaDB): guard, create, clone, drop.
 
-conftest.py calls these; copy this module together with it. Every function that creates or
-drops a database first checks that the name carries the test marker, so no path through this
-module can touch a database that was not made for testing. At the end: how factory-boy
-factories write through each test's session.
+conftest.py calls these, and lists this module in ``pytest_plugins`` for its hooks: the guard
+before the first statement, the skips of tests about another backend, and the drop of a
+database the run created. Every function that creates or drops a database first checks that
+the name carries the test marker, so no path through this module can touch a database that was
+not made for testing.
 """
 
+import os
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 import pytest
-from factory.alchemy import SQLAlchemyModelFactory
-from sqlalchemy import Connection, create_engine, text
-from sqlalchemy.engine import URL
-from sqlalchemy.exc import OperationalError
-from sqlalchemy.orm import Session
+from sqlalchemy import Connection, create_engine, event, text
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError, OperationalError
 
 TEST_MARKER = "_test"
 # Names are spliced into CREATE/DROP DATABASE, which take no bind parameters: allow no quoting.
 TEST_DATABASE_NAME = re.compile(rf"[a-z0-9_]+{TEST_MARKER}")
 
-# One driver per backend{{ " for each flavour of engine" if cookiecutter.api == "async" }}: the same TEST_DATABASE_URL serves sync
-# administration (this module, Alembic) and the suite's own engine{{ ", which is async" if cookiecutter.api == "async" }}.
+# One driver per backend for each flavour of engine: the same TEST_DATABASE_URL serves sync
+# administration (this module, Alembic) and the suite's own engine, sync or async.
 SYNC_DRIVERS = {"sqlite": "pysqlite", "postgresql": "psycopg", "mysql": "pymysql"}
-{%- if cookiecutter.api == "async" %}
 ASYNC_DRIVERS = {"sqlite": "aiosqlite", "postgresql": "psycopg", "mysql": "aiomysql"}
-{%- endif %}
 DEFAULT_PORTS = {"postgresql": 5432, "mysql": 3306}
 # A database every server has, to send CREATE and DROP DATABASE from.
 SERVER_DATABASES = {"postgresql": "postgres", "mysql": "information_schema"}
@@ -47,13 +45,38 @@ class ImplicitCommitError(RuntimeError):
 def sync_driver(url: URL) -> URL:
     """``url`` with the backend's sync driver, whichever driver it named."""
     return url.set(drivername=f"{url.get_backend_name()}+{SYNC_DRIVERS[url.get_backend_name()]}")
-{%- if cookiecutter.api == "async" %}
 
 
-def async_driver(url: URL) -> URL:
+def async_driver_of(url: URL) -> URL:
     """``url`` with the backend's async driver, whichever driver it named."""
     return url.set(drivername=f"{url.get_backend_name()}+{ASYNC_DRIVERS[url.get_backend_name()]}")
-{%- endif %}
+
+
+def test_database_url() -> URL:
+    """TEST_DATABASE_URL, or a private in-memory SQLite database when it is unset or empty."""
+    value = os.environ.get("TEST_DATABASE_URL") or "sqlite://"
+    try:
+        return make_url(value)
+    except ArgumentError:
+        raise pytest.UsageError(
+            "TEST_DATABASE_URL is not a database URL (dialect+driver://user:password@host/name_test)"
+        ) from None
+
+
+def database_of_this_process() -> URL:
+    """Where this process's tests run: TEST_DATABASE_URL, or under xdist the worker's own copy."""
+    url = test_database_url()
+    worker = os.environ.get("PYTEST_XDIST_WORKER")  # "gw0", "gw1", ... under pytest -n
+    if worker is None or url.get_backend_name() == "sqlite":
+        return url
+    return worker_database(url, worker)
+
+
+def app_database_url(*, async_driver: bool) -> str:
+    """This process's database as a URL the app's settings take, with the app's driver."""
+    url = database_of_this_process()
+    with_driver = async_driver_of(url) if async_driver else sync_driver(url)
+    return with_driver.render_as_string(hide_password=False)
 
 
 def describe(url: URL) -> str:
@@ -181,6 +204,11 @@ def drop_database(url: URL) -> None:
         drop_database_if_exists(server, str(url.database))
 
 
+def refuse_implicit_commits_on(connection: Connection) -> None:
+    """On MySQL, fail a test whose statement would commit its transaction behind its back."""
+    event.listen(connection, "before_cursor_execute", refuse_implicit_commits)
+
+
 def refuse_implicit_commits(
     _connection: Connection, _cursor: object, statement: str, *_args: object
 ) -> None:
@@ -194,35 +222,62 @@ def refuse_implicit_commits(
         )
 
 
-# ---- factory-boy: every factory writes through the session of the test that uses it ---------
-# A factory whose Meta says ``sqlalchemy_session_factory = databases.current_session`` holds no
-# session of its own: conftest.py binds the test's session for the length of the test, so no
-# factory can write outside a test's transaction.
+# ---- Hooks: the guard, the backend markers, and the database's life ---------------------------
 
-_bound_sessions: list[Session] = []
+CREATED_DATABASE = pytest.StashKey[bool]()
 
 
-@contextmanager
-def writing_to(session: Session) -> Iterator[None]:
-    """Make every factory write through ``session`` while the block runs."""
-    _bound_sessions.append(session)
-    try:
-        yield
-    finally:
-        _bound_sessions.remove(session)
+def pytest_configure(config: pytest.Config) -> None:
+    """Refuse a server database not made for testing, before a single statement is sent."""
+    url = test_database_url()
+    if url.get_backend_name() != "sqlite":
+        require_test_database(url)
 
 
-def current_session() -> Session:
-    if not _bound_sessions:
-        raise RuntimeError(
-            "factories write through a test's session: request the `session` fixture"
-        )
-    return _bound_sessions[-1]
+def create_and_migrate(
+    config: pytest.Config, url: URL, migrate: Callable[[Connection], None]
+) -> None:
+    """Create the server database unless it exists, and build its schema with ``migrate``."""
+    config.stash[CREATED_DATABASE] = create_database_if_missing(url)
+    engine = create_engine(sync_driver(url))
+    with engine.begin() as connection:
+        migrate(connection)
+    # Workers clone this database with CREATE DATABASE ... TEMPLATE, which refuses a template
+    # that still has open connections.
+    engine.dispose()
 
 
-def reset_factory_sequences() -> None:
-    """Start every factory's sequence at 0: a test's names do not depend on the tests before it."""
-    factories = [SQLAlchemyModelFactory]
-    for factory_class in factories:  # grows as it goes: every subclass, however deep
-        factory_class.reset_sequence(force=True)
-        factories.extend(factory_class.__subclasses__())
+@pytest.fixture(scope="session")
+def database_url() -> Iterator[URL]:
+    """Where this process's tests run: SQLite, the server database, or this worker's clone."""
+    url, clone = test_database_url(), database_of_this_process()
+    if clone != url:
+        # Each xdist worker gets a copy of the migrated database: no worker sees another's
+        # rows, and the copy costs a file copy on the server, not another run of the migrations.
+        clone_database(url, clone)
+    yield clone
+    if clone != url:
+        drop_database(clone)
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """Drop the server database if this run created it; a database we found stays untouched."""
+    if session.config.stash.get(CREATED_DATABASE, False):
+        drop_database(test_database_url())
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Tests about one kind of backend are skipped, with the reason, on the others."""
+    backend = test_database_url().get_backend_name()
+    wrong_backend = {
+        "server": "needs a database server: set TEST_DATABASE_URL to a …_test database",
+        "mysql": "MySQL only: set TEST_DATABASE_URL=mysql+pymysql://…/name_test",
+    }
+    if backend != "sqlite":
+        del wrong_backend["server"]
+    if backend == "mysql":
+        del wrong_backend["mysql"]
+    for item in items:
+        for marker, reason in wrong_backend.items():
+            if marker in item.keywords:
+                item.add_marker(pytest.mark.skip(reason=reason))
