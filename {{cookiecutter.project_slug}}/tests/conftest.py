@@ -84,7 +84,7 @@ BACKEND = TEST_DATABASE_URL.get_backend_name()
 ON_SQLITE = BACKEND == "sqlite"
 XDIST_WORKER = os.environ.get("PYTEST_XDIST_WORKER")  # "gw0", "gw1", ... under pytest -n
 # This process's own database: under xdist each worker works in a copy of its own.
-APP_DATABASE_URL = servers.app_database_url(async_driver={{ is_async }})
+APP_DATABASE_URL = servers.app_database_url()
 
 # ---- Adapt this block when you copy this file (and database_isolation/) into another project -
 # Each setting your app reads a database URL from, set before the app is imported: code that

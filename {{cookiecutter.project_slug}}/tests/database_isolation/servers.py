@@ -21,10 +21,12 @@ TEST_MARKER = "_test"
 # Names are spliced into CREATE/DROP DATABASE, which take no bind parameters: allow no quoting.
 TEST_DATABASE_NAME = re.compile(rf"[a-z0-9_]+{TEST_MARKER}")
 
-# One driver per backend for each flavour of engine: the same TEST_DATABASE_URL serves sync
-# administration (this module, Alembic) and the suite's own engine, sync or async.
+# One driver per backend{{ " for each flavour of engine" if cookiecutter.api == "async" }}: the same TEST_DATABASE_URL serves sync
+# administration (this module, Alembic) and the suite's own engine{{ ", which is async" if cookiecutter.api == "async" }}.
 SYNC_DRIVERS = {"sqlite": "pysqlite", "postgresql": "psycopg", "mysql": "pymysql"}
+{%- if cookiecutter.api == "async" %}
 ASYNC_DRIVERS = {"sqlite": "aiosqlite", "postgresql": "psycopg", "mysql": "aiomysql"}
+{%- endif %}
 DEFAULT_PORTS = {"postgresql": 5432, "mysql": 3306}
 # A database every server has, to send CREATE and DROP DATABASE from.
 SERVER_DATABASES = {"postgresql": "postgres", "mysql": "information_schema"}
@@ -45,11 +47,13 @@ class ImplicitCommitError(RuntimeError):
 def sync_driver(url: URL) -> URL:
     """``url`` with the backend's sync driver, whichever driver it named."""
     return url.set(drivername=f"{url.get_backend_name()}+{SYNC_DRIVERS[url.get_backend_name()]}")
+{%- if cookiecutter.api == "async" %}
 
 
 def async_driver_of(url: URL) -> URL:
     """``url`` with the backend's async driver, whichever driver it named."""
     return url.set(drivername=f"{url.get_backend_name()}+{ASYNC_DRIVERS[url.get_backend_name()]}")
+{%- endif %}
 
 
 def test_database_url() -> URL:
@@ -72,11 +76,10 @@ def database_of_this_process() -> URL:
     return worker_database(url, worker)
 
 
-def app_database_url(*, async_driver: bool) -> str:
+def app_database_url() -> str:
     """This process's database as a URL the app's settings take, with the app's driver."""
-    url = database_of_this_process()
-    with_driver = async_driver_of(url) if async_driver else sync_driver(url)
-    return with_driver.render_as_string(hide_password=False)
+    url = {{ "async_driver_of" if cookiecutter.api == "async" else "sync_driver" }}(database_of_this_process())
+    return url.render_as_string(hide_password=False)
 
 
 def describe(url: URL) -> str:
