@@ -34,7 +34,7 @@ class Breakage:
     # What to run, when it is more than the catching tests (an end-of-run check needs a test
     # that gives it something to find).
     run: tuple[str, ...] = ()
-    # "postgresql": a server-only breakage, run with TEST_DATABASE_URL on PostgreSQL.
+    # "postgresql", "mysql": a server-only breakage, run with TEST_DATABASE_URL on that server.
     backend: str = "sqlite"
     # pytest -n: the per-worker databases only exist under xdist.
     workers: int = 0
@@ -54,6 +54,7 @@ SERVERS = "tests/database_isolation/servers.py"
 FACTORY_BINDING = "tests/database_isolation/factory_binding.py"
 MAIN = "src/{package}/main.py"
 HEALTH = "src/{package}/routers/health.py"
+QUERY_COUNTS = "tests/test_query_counts.py"
 
 END_OF_RUN_COMMITS = "end_of_run.py::nothing_committed_by_the_run"
 END_OF_RUN_OVERRIDES = "end_of_run.py::dependency_overrides_restored"
@@ -234,6 +235,40 @@ BREAKAGES = [
         sync=(Edit(HEALTH, 'session.scalar(text("SELECT 1"))', "pass"),),
         asynchronous=(Edit(HEALTH, 'await session.scalar(text("SELECT 1"))', "pass"),),
         caught_by=("test_health.py::test_ready_answers_503_when_the_database_is_unreachable",),
+    ),
+]
+
+BREAKAGES += [
+    Breakage(
+        name="test-sessions-configured-unlike-the-apps",
+        what="the test's sessions get an option the app's do not (autoflush=False)",
+        sync=(
+            Edit(
+                CONFTEST,
+                "bind=connection, class_=Session, join_transaction_mode",
+                "bind=connection, class_=Session, autoflush=False, join_transaction_mode",
+            ),
+        ),
+        asynchronous=None,
+        caught_by=("test_isolation.py::test_sessions_are_configured_like_the_apps",),
+    ),
+    Breakage(
+        name="heroes-listed-without-eager-loading",
+        what="the heroes are listed without selectinload: one more query per hero's team",
+        sync=(Edit(QUERY_COUNTS, ".options(selectinload(Hero.team))", ""),),
+        asynchronous=None,
+        caught_by=(
+            "test_query_counts.py::"
+            "test_listing_heroes_with_their_teams_takes_two_queries_however_many",
+        ),
+    ),
+    Breakage(
+        name="mysql-implicit-commits-allowed",
+        what="on MySQL, DDL inside a test commits the test's transaction unnoticed",
+        sync=(Edit(CONFTEST, "servers.refuse_implicit_commits_on(connection)", "pass"),),
+        asynchronous=None,
+        caught_by=("test_mysql.py::test_ddl_inside_a_test_fails_instead_of_committing",),
+        backend="mysql",
     ),
 ]
 

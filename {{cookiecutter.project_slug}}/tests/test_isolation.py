@@ -104,6 +104,28 @@ from factories import TeamFactory
     assert {{ await_ }}count_teams(session) == 2
 
 
+{{ async_ }}def test_the_tests_session_shows_the_apps_update_once_refreshed(
+    client: {{ Client }}, session: {{ Session }}
+) -> None:
+    """The pitfall, on purpose: the test's session keeps the row it loaded in its identity map,
+    so it shows the old value after the app changed it, until the row is read again."""
+    team = TeamFactory.create(headquarters="Old")
+{%- if is_async %}
+    await session.flush()
+{%- endif %}
+
+    response = {{ await_ }}client.patch(f"/teams/{team.id}", json={"headquarters": "New"})
+
+    assert response.json()["headquarters"] == "New"
+    assert team.headquarters == "Old"
+{%- if is_async %}
+    await session.refresh(team)
+{%- else %}
+    session.expire_all()
+{%- endif %}
+    assert team.headquarters == "New"
+
+
 {{ async_ }}def test_session_commit_does_not_end_the_outer_transaction(
     session: {{ Session }},
     connection: {{ Connection }},

@@ -29,6 +29,7 @@ import pytest
 {%- if is_async %}
 from httpx2 import AsyncClient
 from sqlalchemy import text
+from sqlalchemy.exc import SAWarning
 {%- if cookiecutter.orm == "sqlmodel" %}
 from sqlalchemy.ext.asyncio import (
     AsyncConnection,
@@ -51,6 +52,7 @@ from sqlalchemy.orm.session import JoinTransactionMode
 {%- else %}
 from fastapi.testclient import TestClient
 from sqlalchemy import Connection, Engine, RootTransaction, text
+from sqlalchemy.exc import SAWarning
 from sqlalchemy.orm import {{ "sessionmaker" if cookiecutter.orm == "sqlmodel" else "Session, sessionmaker" }}
 from sqlalchemy.orm.session import JoinTransactionMode
 {%- if cookiecutter.orm == "sqlmodel" %}
@@ -85,16 +87,23 @@ def session_factory(
 
 
 @pytest.fixture
-{{ async_ }}def delete_what_leaked(shared_connection: {{ Connection }}) -> {{ Iterator }}[None]:
+{% if is_async -%}
+async def delete_what_leaked(
+    shared_connection: AsyncConnection, engine: AsyncEngine
+) -> AsyncIterator[None]:
+{%- else -%}
+def delete_what_leaked(shared_connection: Connection, engine: Engine) -> Iterator[None]:
+{%- endif %}
     """After the test (set up first, so torn down last): delete and commit its teams, wherever
-    the mode under demonstration left them."""
+    the mode under demonstration left them, through a connection of its own (on in-memory
+    SQLite, the same database), so that --sql-log shows the test's statements only."""
     yield
     {{ await_ }}shared_connection.rollback()  # whatever transaction the mode left open
-    {{ await_ }}shared_connection.execute(
-        text("DELETE FROM team WHERE name = :name"),
-        [{"name": name} for name in (FIXTURE_TEAM, COMMITTED_BEFORE, COMMITTED_AFTER)],
-    )
-    {{ await_ }}shared_connection.commit()
+    {{ async_ }}with engine.begin() as cleanup:
+        {{ await_ }}cleanup.execute(
+            text("DELETE FROM team WHERE name = :name"),
+            [{"name": name} for name in (FIXTURE_TEAM, COMMITTED_BEFORE, COMMITTED_AFTER)],
+        )
 
 
 {{ async_ }}def app_rolls_back_between_commits(client: {{ Client }}, session: {{ Session }}) -> list[int]:
@@ -172,3 +181,17 @@ def session_factory(
     assert not transaction.is_active
     everything = {FIXTURE_TEAM, COMMITTED_BEFORE, COMMITTED_AFTER}
     assert {{ await_ }}committed_team_names(engine, connection) == everything
+
+
+{{ async_ }}def test_a_session_that_ends_the_transaction_makes_the_teardown_warn(
+    shared_connection: {{ Connection }},
+) -> None:
+    """The pitfall's warning, on purpose: a "control_fully" session commits the transaction a
+    test began, and the test's own ROLLBACK then finds nothing to roll back."""
+    transaction = {{ await_ }}shared_connection.begin()
+    {{ async_ }}with sessions_joining(shared_connection, "control_fully")() as session:
+        {{ await_ }}session.execute(text("SELECT 1"))
+        {{ await_ }}session.commit()
+
+    with pytest.warns(SAWarning, match="transaction already deassociated from connection"):
+        {{ await_ }}transaction.rollback()
