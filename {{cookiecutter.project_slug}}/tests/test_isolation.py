@@ -6,6 +6,7 @@
 """What the conftest promises: nothing a test writes survives it, whatever the app commits."""
 
 import os
+from pathlib import Path
 
 import pytest
 {%- if is_async %}
@@ -186,3 +187,17 @@ def test_a_server_database_without_the_test_suffix_is_refused() -> None:
     with pytest.raises(pytest.UsageError, match="must end in '_test'"):
         guard.require_test_database(make_url("postgresql+psycopg://app@localhost/app"))
     guard.require_test_database(make_url("postgresql+psycopg://app@localhost/app_test"))
+
+
+def test_a_connection_to_a_database_not_made_for_testing_is_refused(tmp_path: Path) -> None:
+    """The guard's second check, on what the server opened rather than on the URL: any engine
+    of the test process whose connection lands in a database without the marker (here an
+    SQLite file) gets an error instead of a connection; one named for testing is accepted."""
+    refused = create_engine(f"sqlite:///{tmp_path / 'app.db'}")
+    with pytest.raises(pytest.UsageError, match="which is not a test database"):
+        refused.connect()
+    refused.dispose()
+    accepted = create_engine(f"sqlite:///{tmp_path / 'app_test.db'}")
+    with accepted.connect() as connection:
+        assert connection.exec_driver_sql("SELECT 1").scalar() == 1
+    accepted.dispose()

@@ -1,10 +1,11 @@
-"""The test databases on a server (PostgreSQL, MySQL/MariaDB): guard, create, clone, drop.
+"""The test databases on a server (PostgreSQL, MySQL/MariaDB): create, clone, drop, reclaim.
 
 conftest.py calls these, and lists this module in ``pytest_plugins`` for its hooks: the guard
-before the first statement, the skips of tests about another backend, and the drop of a
-database the run created. Every function that creates or drops a database first checks that
-the name carries the test marker, so no path through this module can touch a database that was
-not made for testing.
+(guard.py) before the first connection, the skips of tests about another backend, and the drop
+of what the run created. Every function that creates or drops a database first checks that the
+name carries the test marker, so no path through this module can touch a database that was not
+made for testing. What the suite creates is tagged with the run's id, and the run holds a server
+lock named after it until it ends: a later run reclaims only what a dead run left.
 """
 
 import os
