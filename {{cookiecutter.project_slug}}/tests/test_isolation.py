@@ -6,6 +6,7 @@
 """What the conftest promises: nothing a test writes survives it, whatever the app commits."""
 
 import os
+from pathlib import Path
 
 import pytest
 {%- if is_async %}
@@ -38,7 +39,7 @@ from {{ cookiecutter.package_name }}.db import create_session_factory
 from {{ cookiecutter.package_name }}.models import Team
 
 from conftest import TEST_DATABASE_URL
-from database_isolation import servers
+from database_isolation import guard
 from database_isolation.sqlite import use_savepoints
 from factories import TeamFactory
 
@@ -169,11 +170,12 @@ def test_sqlite_needs_the_savepoint_workaround() -> None:
 {{ async_ }}def test_each_xdist_worker_has_a_database_of_its_own(
     database_url: URL, connection: {{ Connection }}
 ) -> None:
-    """Under pytest -n each worker connects to its own clone, named after it (app_gw0_test);
-    a single process uses the test database itself."""
+    """Under pytest -n each worker connects to its own clone, named after it and the run
+    (app_gw0_0123abcd_test); a single process uses the test database itself."""
     worker = os.environ.get("PYTEST_XDIST_WORKER")
     stem = (TEST_DATABASE_URL.database or "").removesuffix("_test")
-    expected = f"{stem}_{worker}_test" if worker else TEST_DATABASE_URL.database
+    run = os.environ.get("PYTEST_XDIST_TESTRUNUID", "")[:8]
+    expected = f"{stem}_{worker}_{run}_test" if worker else TEST_DATABASE_URL.database
     current = "current_database()" if connection.dialect.name == "postgresql" else "database()"
 
     assert database_url.database == expected
@@ -183,5 +185,19 @@ def test_sqlite_needs_the_savepoint_workaround() -> None:
 def test_a_server_database_without_the_test_suffix_is_refused() -> None:
     """The guard conftest.py runs before any statement: only a name ending in _test passes."""
     with pytest.raises(pytest.UsageError, match="must end in '_test'"):
-        servers.require_test_database(make_url("postgresql+psycopg://app@localhost/app"))
-    servers.require_test_database(make_url("postgresql+psycopg://app@localhost/app_test"))
+        guard.require_test_database(make_url("postgresql+psycopg://app@localhost/app"))
+    guard.require_test_database(make_url("postgresql+psycopg://app@localhost/app_test"))
+
+
+def test_a_connection_to_a_database_not_made_for_testing_is_refused(tmp_path: Path) -> None:
+    """The guard's second check, on what the server opened rather than on the URL: any engine
+    of the test process whose connection lands in a database without the marker (here an
+    SQLite file) gets an error instead of a connection; one named for testing is accepted."""
+    refused = create_engine(f"sqlite:///{tmp_path / 'app.db'}")
+    with pytest.raises(pytest.UsageError, match="which is not a test database"):
+        refused.connect()
+    refused.dispose()
+    accepted = create_engine(f"sqlite:///{tmp_path / 'app_test.db'}")
+    with accepted.connect() as connection:
+        assert connection.exec_driver_sql("SELECT 1").scalar() == 1
+    accepted.dispose()
