@@ -6,5 +6,5 @@ these modules do the work that is not that story.
     factory_binding  factory-boy factories write through the session of the running test
     sqlite           pysqlite's transaction handling replaced, so SAVEPOINTs really nest
     escapes          writes that escape a test's transaction: a COMMIT refused, a transaction
-                     ended early failed, the tables compared after the run (--check-escapes-per-test)
+                     ended early failed, every table compared after the run (or each test)
 """
