@@ -66,13 +66,14 @@ from sqlmodel import Session
 # database_isolation/ imports by its own name, whatever package this folder is (or is not).
 sys.path.insert(0, str(Path(__file__).parent))
 pytest.register_assert_rewrite("database_isolation")
-from database_isolation import factory_binding, servers, sqlite
+from database_isolation import escapes, factory_binding, servers, sqlite
 
 # Their fixtures and hooks: the database per worker, --sql-log, factories bound to the test.
 pytest_plugins = [
     "database_isolation.servers",
     "database_isolation.sql_watching",
     "database_isolation.factory_binding",
+    "database_isolation.escapes",
 ]
 
 # The one place the database mode is chosen. Unset: a private in-memory SQLite database, no
@@ -157,6 +158,7 @@ def create_test_engine(url: URL) -> {{ Engine }}:
 {{ async_ }}def shared_connection(engine: {{ Engine }}) -> {{ Iterator }}[{{ Connection }}]:
     """One connection for the run: checking one out per test would only add round trips."""
     {{ async_ }}with engine.connect() as connection:
+        escapes.refuse_commits_on(connection)  # a COMMIT would end the test's transaction for real
         if BACKEND == "mysql":
             # MySQL commits the open transaction before any DDL: fail such a test instead.
             {{ "await connection.run_sync(servers.refuse_implicit_commits_on)" if is_async else "servers.refuse_implicit_commits_on(connection)" }}
@@ -168,7 +170,9 @@ def create_test_engine(url: URL) -> {{ Engine }}:
     """The outer transaction: BEGIN now, ROLLBACK after the test, whatever the test committed."""
     transaction = {{ await_ }}shared_connection.begin()
     yield transaction
-    {{ await_ }}transaction.rollback()
+    ended_early = not transaction.is_active  # by a session in another join mode, say
+    {{ await_ }}shared_connection.rollback()  # the test's transaction, or one begun after it ended
+    escapes.fail_if_ended_early(shared_connection, ended_early)
 
 
 @pytest.fixture

@@ -6,4 +6,6 @@ these modules do the work that is not that story.
     sql_watching     what reaches the database: sent_sql, count_queries, pytest --sql-log
     factory_binding  factory-boy factories write through the session of the running test
     sqlite           pysqlite's transaction handling replaced, so SAVEPOINTs really nest
+    escapes          writes that escape a test's transaction: a COMMIT refused, a transaction
+                     ended early failed, every table compared after the run (or each test)
 """
