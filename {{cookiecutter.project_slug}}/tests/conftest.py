@@ -68,12 +68,14 @@ sys.path.insert(0, str(Path(__file__).parent))
 pytest.register_assert_rewrite("database_isolation")
 from database_isolation import escapes, factory_binding, servers, sqlite
 
-# Their fixtures and hooks: the database per worker, --sql-log, factories bound to the test.
+# Their fixtures and hooks: the database per worker, --sql-log, factories bound to the test,
+# and the checks at the end of the run that nothing was committed or left overridden.
 pytest_plugins = [
     "database_isolation.servers",
     "database_isolation.sql_watching",
     "database_isolation.factory_binding",
     "database_isolation.escapes",
+    "database_isolation.end_of_run",
 ]
 
 # The one place the database mode is chosen. Unset: a private in-memory SQLite database, no

@@ -30,8 +30,3 @@ pytestmark = pytest.mark.server
 
     assert response.status_code == 201
     assert {{ await_ }}committed_team_names(engine) == []
-
-
-{{ async_ }}def test_nothing_was_ever_committed(engine: {{ Engine }}) -> None:
-    """Whatever tests ran before this one in this process, the committed table is empty."""
-    assert {{ await_ }}committed_team_names(engine) == []
