@@ -37,8 +37,8 @@ BLOCK_EDITS = {
         "from shop.database import get_db as app_session_dependency"
     ),
     "from hero_service.main import app": "from shop.main import app\nfrom shop.models import Base",
-    'SCHEMA: Path | MetaData = Path(__file__).parents[1] / "alembic.ini"': (
-        "SCHEMA: Path | MetaData = Base.metadata"
+    'SCHEMA: schema.Schema = Path(__file__).parents[1] / "alembic.ini"': (
+        "SCHEMA: schema.Schema = Base.metadata"
     ),
 }
 
