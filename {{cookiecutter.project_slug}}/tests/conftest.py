@@ -63,7 +63,7 @@ from sqlmodel import Session
 # database_isolation/ imports by its own name, whatever package this folder is (or is not).
 sys.path.insert(0, str(Path(__file__).parent))
 pytest.register_assert_rewrite("database_isolation")
-from database_isolation import app_sessions, factory_binding, schema, servers
+from database_isolation import app_sessions, factory_binding, fresh_reads, schema, servers
 from database_isolation.engines import create_test_engine
 
 # Their fixtures and hooks: the database per worker, --sql-log, factories bound to the test.
@@ -187,10 +187,12 @@ def session_factory(shared_connection: {{ Connection }}) -> {{ sessionmaker }}[{
     write through it{{ " (through the sync Session underneath it)" if is_async }}."""
 {%- if is_async %}
     async with session_factory() as session:
+        fresh_reads.read_fresh(session)  # reads what the requests committed, never old copies
         with factory_binding.writing_to(session.sync_session):
             yield session
 {%- else %}
     with session_factory() as session, factory_binding.writing_to(session):
+        fresh_reads.read_fresh(session)  # reads what the requests committed, never old copies
         yield session
 {%- endif %}
 
@@ -230,7 +232,7 @@ def client(
     app: FastAPI,
     http_client: TestClient,
     session_factory: sessionmaker[Session],
-    transaction: RootTransaction,
+    session: Session,
 ) -> Iterator[TestClient]:
 {%- endif %}
     """The app, its sessions bound to this test's connection (and so inside the test's
@@ -241,7 +243,9 @@ def client(
     async with AsyncClient(transport=ASGITransport(app=app), base_url=BASE_URL) as client:
         yield client
 {%- else %}
-    yield http_client
+    # After each request the objects the test holds read again what the app committed.
+    with fresh_reads.after_each_request(http_client, session):
+        yield http_client
     http_client.cookies.clear()
 {%- endif %}
     app.dependency_overrides.clear()

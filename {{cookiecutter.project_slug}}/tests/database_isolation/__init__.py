@@ -5,6 +5,7 @@ these modules do the work that is not that story.
     engines          the suite's one engine, on the server or on in-memory SQLite
     schema           the schema every test starts from: SCHEMA's migrations or tables
     app_sessions     what the app's session dependency becomes during a test
+    fresh_reads      the test's session reads what the requests committed, never old copies
     sql_watching     what reaches the database: sent_sql, count_queries, pytest --sql-log
     factory_binding  factory-boy factories write through the session of the running test
     sqlite           pysqlite's transaction handling replaced, so SAVEPOINTs really nest
