@@ -66,9 +66,11 @@ pytest.register_assert_rewrite("database_isolation")
 from database_isolation import app_sessions, factory_binding, fresh_reads, schema, servers
 from database_isolation.engines import create_test_engine
 
-# Their fixtures and hooks: the database per worker, --sql-log, factories bound to the test.
+# Their fixtures and hooks: the database per worker, no engine but the test's, --sql-log,
+# factories bound to the test.
 pytest_plugins = [
     "database_isolation.servers",
+    "database_isolation.engine_guard",
     "database_isolation.sql_watching",
     "database_isolation.factory_binding",
 ]

@@ -3,6 +3,7 @@ these modules do the work that is not that story.
 
     servers          the test database on a server: the guard, create, clone per worker, drop
     engines          the suite's one engine, on the server or on in-memory SQLite
+    engine_guard     no engine but the test's: any other database is refused before it connects
     schema           the schema every test starts from: SCHEMA's migrations or tables
     app_sessions     what the app's session dependency becomes during a test
     fresh_reads      the test's session reads what the requests committed, never old copies

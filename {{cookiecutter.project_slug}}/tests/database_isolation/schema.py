@@ -6,9 +6,12 @@ before xdist's workers clone the database, on in-memory SQLite on the one connec
 
 from pathlib import Path
 
+import pytest
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import Connection, MetaData
+
+from database_isolation.engine_guard import ForeignDatabaseError, only_the_passed_connection
 
 Schema = Path | MetaData
 
@@ -17,8 +20,12 @@ def build(connection: Connection, schema: Schema) -> None:
     """Build the schema on ``connection``: run the migrations, or create the tables."""
     if isinstance(schema, MetaData):
         schema.create_all(connection)
-    else:
-        command.upgrade(alembic_config(schema, connection), "head")
+        return
+    try:
+        with only_the_passed_connection():
+            command.upgrade(alembic_config(schema, connection), "head")
+    except ForeignDatabaseError as error:
+        pytest.exit(f"SCHEMA: {error}", returncode=pytest.ExitCode.USAGE_ERROR)
 
 
 def alembic_config(schema: Schema, connection: Connection | None = None) -> Config:
