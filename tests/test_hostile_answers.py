@@ -6,9 +6,11 @@ an answer could run Python); answers typed at the prompts it takes as they are. 
 Jinja extension (local_extensions.py) turns every answer back into the text it is. These tests
 give project_name, description and author quotes of both kinds, backslashes, newlines,
 ``{{``/``{%``/``{#``, shell command substitutions, Markdown, non-ASCII text and 5,000-character
-values, through all three paths, and prove: no command in them ran, ``{{ 7*7 }}`` stays as
-written, the Python, TOML, YAML, INI and Markdown files parse and carry the answers exactly,
-ruff passes, and the generated suite passes.
+values, line breaks of every kind followed by ``Requires-Dist:``, and TOML syntax, through all
+three paths, and prove: no command in them ran, ``{{ 7*7 }}`` stays as written, the Python,
+TOML, YAML, INI and Markdown files parse and carry the answers exactly (one line each where
+the format has one), the wheel built from the project declares only its own metadata, ruff
+passes, and the generated suite passes.
 """
 
 import configparser
