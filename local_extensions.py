@@ -33,8 +33,19 @@ MAX_PACKAGE_LENGTH = 60
 # A slug is an identifier and a distribution name, which starts and ends with a letter or digit.
 SLUG = re.compile(r"[a-z]([a-z0-9_]*[a-z0-9])?")
 PACKAGE = re.compile(r"[a-z_][a-z0-9_]*")
-SLUG_RULE = "must be a lower-case Python identifier starting with a letter and not ending with _"
-PACKAGE_RULE = "must be a lower-case Python identifier (a-z, 0-9 and _, not starting with a digit)"
+# For each name question: the pattern it must match, the rule that says so, its longest length.
+NAME_RULES = {
+    "project_slug": (
+        SLUG,
+        "must be a lower-case Python identifier starting with a letter and not ending with _",
+        MAX_SLUG_LENGTH,
+    ),
+    "package_name": (
+        PACKAGE,
+        "must be a lower-case Python identifier (a-z, 0-9 and _, not starting with a digit)",
+        MAX_PACKAGE_LENGTH,
+    ),
+}
 
 # Characters that YAML and TOML refuse raw inside a double-quoted string, although JSON leaves
 # them unescaped: DEL, the C1 controls, and the two Unicode non-characters YAML forbids.
@@ -160,10 +171,8 @@ def names_in_use() -> dict[str, frozenset[str]]:
 
 def name_problem(question: str, name: str) -> str | None:
     """Why ``name`` cannot answer ``question`` (project_slug or package_name), or None."""
+    pattern, rule, limit = NAME_RULES[question]
     is_slug = question == "project_slug"
-    pattern, rule, limit = (SLUG, SLUG_RULE, MAX_SLUG_LENGTH)
-    if not is_slug:
-        pattern, rule, limit = (PACKAGE, PACKAGE_RULE, MAX_PACKAGE_LENGTH)
     if not pattern.fullmatch(name):
         return rule
     if len(name) > limit:
@@ -171,7 +180,7 @@ def name_problem(question: str, name: str) -> str | None:
     if keyword.iskeyword(name):
         return "is a Python keyword"
     if is_slug and name.replace("_", "-") in names_in_use()["distributions"]:
-        return "is the name of a distribution the project depends on (uv refuses to install it)"
+        return "is the name of a distribution the project depends on (uv refuses the project)"
     if not is_slug and name in sys.stdlib_module_names | names_in_use()["modules"]:
         return f"would shadow the module {name!r} that the project imports or installs"
     return None

@@ -47,19 +47,18 @@ BAD_SLUGS = {
     "pytest_xdist": DEPENDENCY,
     "typing_extensions": DEPENDENCY,
 }
+# Modules of the environment (direct, development and indirect dependencies), of the standard
+# library, and the project's own top-level folders and test modules.
+SHADOWED_MODULES = (
+    *("fastapi", "sqlmodel", "mako", "click", "h11", "dotenv", "typing_extensions", "pymysql"),
+    *("xdist", "json", "tests", "conftest", "factories"),
+)
 BAD_PACKAGES = {
     "hero-service": PACKAGE_RULE,
     "1heroes": PACKAGE_RULE,
     "class": "Python keyword",
     "p" * 61: "longer than 60 characters",
-    # Modules of the environment (direct, development and indirect dependencies), the standard
-    # library and the project's own top-level folders and test modules.
-    **{
-        name: f"would shadow the module {name!r}"
-        for name in ("fastapi", "sqlmodel", "mako", "click", "h11", "dotenv", "typing_extensions")
-    },
-    **{name: f"would shadow the module {name!r}" for name in ("pymysql", "xdist", "json")},
-    **{name: f"would shadow the module {name!r}" for name in ("tests", "conftest", "factories")},
+    **{name: f"would shadow the module {name!r}" for name in SHADOWED_MODULES},
 }
 
 
