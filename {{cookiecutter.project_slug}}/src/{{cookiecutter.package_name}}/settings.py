@@ -19,6 +19,7 @@ class Settings(BaseSettings):
 {%- else %}
 {%- set database_url = "sqlite" ~ ("+aiosqlite" if cookiecutter.api == "async" else "") ~ ":///./" ~ cookiecutter.project_slug ~ ".db" %}
 {%- endif %}
+{#- As ruff format writes it: in parentheses when a long slug takes it past 100 columns. #}
 {%- if ('    database_url: str = "' ~ database_url ~ '"') | length <= 100 %}
     database_url: str = "{{ database_url }}"
 {%- else %}
