@@ -93,7 +93,9 @@ os.environ["DATABASE_URL"] = APP_DATABASE_URL
 # The dependency your endpoints get their session from (one that returns the sessionmaker, as
 # here, or one that yields the session), your app, and where the schema comes from: your
 # alembic.ini (its migrations run) or your models' MetaData.
-from {{ cookiecutter.package_name }}.db import get_session_factory as app_session_dependency
+from {{ cookiecutter.package_name }}.db import (
+    get_session_factory as app_session_dependency,
+)
 from {{ cookiecutter.package_name }}.main import app
 
 SCHEMA: schema.Schema = Path(__file__).parents[1] / "alembic.ini"

@@ -13,10 +13,23 @@ from starlette.routing import Match
 from starlette.types import ASGIApp, Receive, Scope, Send
 {%- endif %}
 
-from {{ cookiecutter.package_name }}.db import create_db_engine, create_session_factory
-from {{ cookiecutter.package_name }}.routers import health, heroes, teams
-from {{ cookiecutter.package_name }}.routers.common import RESOURCE_ERRORS, InvalidRequest
-from {{ cookiecutter.package_name }}.settings import PROJECT_NAME, Settings
+from {{ cookiecutter.package_name }}.db import (
+    create_db_engine,
+    create_session_factory,
+)
+from {{ cookiecutter.package_name }}.routers import (
+    health,
+    heroes,
+    teams,
+)
+from {{ cookiecutter.package_name }}.routers.common import (
+    RESOURCE_ERRORS,
+    InvalidRequest,
+)
+from {{ cookiecutter.package_name }}.settings import (
+    PROJECT_NAME,
+    Settings,
+)
 
 
 @asynccontextmanager
