@@ -7,6 +7,7 @@ from contextlib import asynccontextmanager
 import anyio
 {% endif -%}
 from fastapi import FastAPI, Request, status
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.routing import Match
 {%- if cookiecutter.api == "sync" %}
@@ -25,6 +26,7 @@ from {{ cookiecutter.package_name }}.routers import (
 from {{ cookiecutter.package_name }}.routers.common import (
     RESOURCE_ERRORS,
     InvalidRequest,
+    invalid_request,
 )
 from {{ cookiecutter.package_name }}.settings import (
     PROJECT_NAME,
@@ -52,7 +54,11 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     """A new app; nothing touches the database until the lifespan starts."""
-    app = FastAPI(title=PROJECT_NAME, lifespan=lifespan)
+    app = FastAPI(
+        title=PROJECT_NAME,
+        lifespan=lifespan,
+        exception_handlers={RequestValidationError: invalid_request},
+    )
     app.state.settings = settings or Settings()
     app.include_router(health.router)
     app.include_router(teams.router, responses=RESOURCE_ERRORS)
