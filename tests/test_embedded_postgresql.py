@@ -8,17 +8,22 @@ run removes them before it starts its own.
 """
 
 import os
+import shlex
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
+from subprocess import CompletedProcess
 
 import pytest
+from markdown_it import MarkdownIt
 
 from tests.conftest import Rendering, assert_suite_passed, child_environment, render, run_python
+from tests.served import get_status, http_client, wait_until
 
 USAGE_ERROR = 4  # pytest.ExitCode.USAGE_ERROR
 # Only this environment's programs: no system postgres, initdb, pg_ctl or psql to fall back on.
@@ -36,10 +41,13 @@ def pytest_collection_finish(session):
 
 
 @pytest.fixture(scope="module")
-def async_project(tmp_path_factory: pytest.TempPathFactory) -> Rendering:
-    return render(
-        tmp_path_factory.mktemp("async"), orm="sqlalchemy", api="async", database="postgresql"
-    )
+def async_project() -> Iterator[Rendering]:
+    """A PostgreSQL rendering, in a folder every user may enter: as root, its development
+    server runs as another user."""
+    folder = Path(tempfile.mkdtemp(prefix="ep-project-"))
+    folder.chmod(0o755)
+    yield render(folder / "out", orm="sqlalchemy", api="async", database="postgresql")
+    shutil.rmtree(folder, ignore_errors=True)
 
 
 @pytest.fixture(scope="module")
@@ -56,6 +64,11 @@ def temporary_folder() -> Iterator[Path]:
     folder.chmod(0o1777)
     yield folder
     shutil.rmtree(folder, ignore_errors=True)
+
+
+def free_port() -> int:
+    with socket.create_server(("127.0.0.1", 0)) as listener:
+        return int(listener.getsockname()[1])
 
 
 def server_folders(temporary: Path) -> list[Path]:
@@ -77,40 +90,140 @@ def server_processes(folder: Path) -> list[int]:
     return found
 
 
-def run_on_embedded_postgresql(
-    project: Rendering, temporary: Path, *arguments: str
-) -> subprocess.CompletedProcess[str]:
+def run_pytest(project: Rendering, temporary: Path, *arguments: str) -> CompletedProcess[str]:
+    """The generated suite, with nothing of PostgreSQL's on PATH and ``temporary`` as TMPDIR."""
     return run_python(
         project.path,
         "-m",
         "pytest",
-        "--postgresql",
         *arguments,
         PATH=NO_SYSTEM_POSTGRESQL,
         TMPDIR=str(temporary),
     )
 
 
-# Serially for one, under -n 2 for the other: every part, within the template's time budget.
-@pytest.mark.parametrize(
-    ("project_fixture", "workers"), [("async_project", "0"), ("sync_project", "2")]
-)
+def readme_test_commands(project: Rendering) -> list[str]:
+    return readme_code_lines(project, "Test it")
+
+
+def readme_code_lines(project: Rendering, heading: str) -> list[str]:
+    """The lines of the code blocks in one section of the README."""
+    readme = (project.path / "README.md").read_text()
+    section = readme.split(f"## {heading}\n")[1].split("\n## ")[0]
+    tokens = MarkdownIt("commonmark").parse(section)
+    return [
+        line for token in tokens if token.type == "fence" for line in token.content.splitlines()
+    ]
+
+
 def test_suite_passes_on_embedded_postgresql_with_no_postgresql_installed(
-    request: pytest.FixtureRequest, project_fixture: str, temporary_folder: Path, workers: str
+    sync_project: Rendering, temporary_folder: Path
 ) -> None:
-    """Serially, or under -n 2 with one server for both workers: every PostgreSQL test runs and
-    passes on PostgreSQL 18, and the run leaves no folder and no server process behind."""
-    project: Rendering = request.getfixturevalue(project_fixture)
+    """Under -n 2, with one server for both workers: every PostgreSQL test runs and passes on
+    PostgreSQL 18, and the run leaves no folder and no server process behind."""
     for program in ("postgres", "initdb", "pg_ctl", "psql"):
         assert shutil.which(program, path=NO_SYSTEM_POSTGRESQL) is None, program
 
-    result = run_on_embedded_postgresql(project, temporary_folder, *NOT_MYSQL, "-n", workers)
+    result = run_pytest(sync_project, temporary_folder, "--postgresql", *NOT_MYSQL, "-n", "2")
 
     summary = assert_suite_passed(result)
     assert "skipped" not in summary, summary
     assert "embedded PostgreSQL 18 started in" in result.stdout
     assert server_folders(temporary_folder) == []
     assert server_processes(temporary_folder) == []
+
+
+def test_readme_test_commands_run_on_sqlite_and_embedded_postgresql(
+    async_project: Rendering, temporary_folder: Path
+) -> None:
+    """Each `uv run pytest` command of the README's "Test it" passes as written (SQLite, then
+    the embedded server); the others are the rendering's own server's, and no other's."""
+    commands = readme_test_commands(async_project)
+    own_server = [c for c in commands if not c.startswith("uv run pytest")]
+    assert own_server == [
+        "docker compose up -d db",
+        "TEST_DATABASE_URL=postgresql+psycopg://app:app@127.0.0.1:5432/hero_service_test"
+        " uv run pytest -n 2",
+    ]
+
+    results = [
+        run_pytest(async_project, temporary_folder, *shlex.split(command)[3:])
+        for command in commands
+        if command.startswith("uv run pytest")
+    ]
+    for result in results:
+        assert_suite_passed(result)
+    on_sqlite, on_postgresql = results
+    assert "embedded PostgreSQL" not in on_sqlite.stdout
+    assert "embedded PostgreSQL 18 started in" in on_postgresql.stdout
+    assert server_folders(temporary_folder) == []
+
+
+def test_readme_test_commands_name_no_other_database(
+    sync_project: Rendering, tmp_path: Path
+) -> None:
+    """A SQLite rendering's "Test it" needs no server of the user's; a MySQL rendering's own
+    server commands are MySQL's, with no word of PostgreSQL's beyond --postgresql."""
+    mysql_project = render(tmp_path, orm="sqlmodel", api="sync", database="mysql")
+
+    assert readme_test_commands(sync_project) == ["uv run pytest", "uv run pytest --postgresql"]
+    assert readme_test_commands(mysql_project) == [
+        "uv run pytest",
+        "uv run pytest --postgresql",
+        "docker compose up -d db",
+        "TEST_DATABASE_URL=mysql+pymysql://root:app@127.0.0.1:3306/hero_service_test"
+        " uv run pytest -n 2",
+    ]
+
+
+def test_readme_serves_the_app_on_its_own_postgresql_and_keeps_the_data(
+    async_project: Rendering, tmp_path: Path
+) -> None:
+    """The README's one command migrates and serves the app on a server started from
+    .postgresql/ (git-ignored); Ctrl-C stops both; the next start finds the data there."""
+    command = next(
+        line.removeprefix("uv run python ")
+        for line in readme_code_lines(async_project, "Run it")
+        if "embedded_postgresql.py" in line
+    )
+    port = free_port()
+    script, shell_line = shlex.split(command)
+    log = tmp_path / "serving.log"
+    serving = subprocess.Popen(
+        [sys.executable, script, shell_line.replace("--reload", f"--port {port}")],
+        cwd=async_project.path,
+        env=child_environment(
+            PYTHONPATH=str(async_project.path / "src"), PATH=NO_SYSTEM_POSTGRESQL
+        ),
+        stdout=log.open("w"),
+        stderr=subprocess.STDOUT,
+        start_new_session=True,  # its own process group, as a terminal would give it
+    )
+    try:
+        base_url = f"http://127.0.0.1:{port}"
+        wait_until(
+            lambda: serving.poll() is not None or get_status(base_url, "/health/ready", 2) == 200,
+            timeout=120,
+            what="the app",
+        )
+        with http_client(base_url) as client:
+            created = client.post("/teams", json={"name": "Kept", "headquarters": "Disk"})
+        assert created.status_code == 201, created.text
+    finally:
+        os.killpg(serving.pid, signal.SIGINT)  # Ctrl-C
+        assert serving.wait(timeout=60) == 0, log.read_text()
+    folder = async_project.path / ".postgresql"
+    assert server_processes(folder) == []
+    assert ".postgresql/" in (async_project.path / ".gitignore").read_text().splitlines()
+
+    count = run_python(
+        async_project.path,
+        script,
+        "python -c \"import os, sqlalchemy as sa; e = sa.create_engine(os.environ['DATABASE_URL']);"
+        " print(e.connect().scalar(sa.text('SELECT name FROM team')))\"",
+        PATH=NO_SYSTEM_POSTGRESQL,
+    )
+    assert count.stdout.strip() == "Kept", count.stdout + count.stderr
 
 
 def test_a_killed_run_is_cleaned_up_by_the_next_run(
@@ -141,7 +254,7 @@ def test_a_killed_run_is_cleaned_up_by_the_next_run(
     assert len(server_folders(temporary_folder)) == 1
     assert server_processes(temporary_folder) != []
 
-    result = run_on_embedded_postgresql(sync_project, temporary_folder, "-k", "health")
+    result = run_pytest(sync_project, temporary_folder, "--postgresql", "-k", "health")
 
     assert_suite_passed(result)
     assert server_folders(temporary_folder) == []
@@ -153,7 +266,7 @@ def test_a_server_that_cannot_start_stops_the_run_in_one_line(sync_project: Rend
     folder left in it."""
     temporary = Path(tempfile.mkdtemp(prefix="ep-" + "x" * 80))
     try:
-        result = run_on_embedded_postgresql(sync_project, temporary)
+        result = run_pytest(sync_project, temporary, "--postgresql")
         assert result.returncode == USAGE_ERROR, result.stdout + result.stderr
         errors = [line for line in result.stderr.splitlines() if line.strip()]
         assert len(errors) == 1, result.stderr

@@ -17,15 +17,18 @@ import os
 import pwd
 import shlex
 import shutil
+import signal
 import stat
 import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from sqlalchemy import create_engine, text
 from sqlalchemy.engine import URL
 
 OPTION = "--postgresql"
@@ -38,13 +41,8 @@ FOLDER_PREFIX = "embedded-postgresql-"
 UNPRIVILEGED_USER = "nobody"
 # The longest path a Unix socket may have on Linux (sun_path, less its final NUL byte).
 MAX_SOCKET_PATH = 107
-# Settings for data that lives for one run: no waiting for the disk, no network at all.
-SERVER_SETTINGS = {
-    "listen_addresses": "",
-    "fsync": "off",
-    "synchronous_commit": "off",
-    "full_page_writes": "off",
-}
+# Settings for data that lives for one run: no waiting for the disk (initdb --no-sync too).
+THROWAWAY_SETTINGS = {"fsync": "off", "synchronous_commit": "off", "full_page_writes": "off"}
 
 
 @dataclass(frozen=True)
@@ -105,36 +103,47 @@ def start_server(binaries: Path) -> EmbeddedServer:
     """initdb in a new private folder, then start the server on a socket in that folder."""
     started = time.perf_counter()
     folder = Path(tempfile.mkdtemp(prefix=f"{FOLDER_PREFIX}{os.getpid()}-"))
-    socket = folder / ".s.PGSQL.5432"
+    server = EmbeddedServer(folder, socket_url(folder), started_in=0.0)
+    try:
+        initialize(server, binaries, THROWAWAY_SETTINGS, "--no-sync")
+        pg_ctl(server, "start", "--wait", f"--log={server.log}")
+    except ServerStartError as error:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise ServerStartError(why_it_did_not_start(server, error)) from None
+    return EmbeddedServer(folder, server.url, time.perf_counter() - started)
+
+
+def initialize(
+    server: EmbeddedServer, binaries: Path, settings: dict[str, str], *options: str
+) -> None:
+    """initdb: a new cluster in ``server.data``, listening on a socket in its folder only."""
+    socket = server.folder / ".s.PGSQL.5432"
     if len(str(socket)) > MAX_SOCKET_PATH:
-        folder.rmdir()
         raise ServerStartError(
             f"the embedded PostgreSQL server cannot listen on {socket}: a Unix socket's path "
             f"has at most {MAX_SOCKET_PATH} characters. Set TMPDIR to a shorter folder."
         )
-    server = EmbeddedServer(folder, socket_url(folder), started_in=0.0)
-    settings = [f"--set={name}={value}" for name, value in SERVER_SETTINGS.items()]
-    settings.append(f"--set=unix_socket_directories={folder}")
-    try:
-        give_to_server_user(folder, binaries)
-        run_as_server_user(
-            binaries / "initdb",
-            f"--pgdata={server.data}",
-            f"--username={SUPERUSER}",
-            "--auth=trust",
-            "--encoding=UTF8",
-            "--no-locale",
-            "--no-sync",
-            "--no-instructions",
-            *settings,
-        )
-        pg_ctl(server, "start", "--wait", f"--log={server.log}")
-    except ServerStartError as error:
-        # pg_ctl only says "Examine the log output": the server's last words say why.
-        reason = last_line(server.log.read_text()) if server.log.exists() else str(error)
-        shutil.rmtree(folder, ignore_errors=True)
-        raise ServerStartError(f"the embedded PostgreSQL server did not start: {reason}") from None
-    return EmbeddedServer(folder, server.url, time.perf_counter() - started)
+    give_to_server_user(server.folder, binaries)
+    settings = {"listen_addresses": "", "unix_socket_directories": str(server.folder), **settings}
+    run_as_server_user(
+        binaries / "initdb",
+        f"--pgdata={server.data}",
+        f"--username={SUPERUSER}",
+        "--auth=trust",
+        "--encoding=UTF8",
+        "--no-locale",
+        "--no-instructions",
+        *options,
+        *(f"--set={name}={value}" for name, value in settings.items()),
+    )
+
+
+def why_it_did_not_start(server: EmbeddedServer, error: ServerStartError) -> str:
+    # pg_ctl only says "Examine the log output": the server's last words say why.
+    reason = last_line(server.log.read_text()) if server.log.exists() else str(error)
+    if reason.startswith("the embedded PostgreSQL server"):
+        return reason
+    return f"the embedded PostgreSQL server did not start: {reason}"
 
 
 def last_line(output: str) -> str:
@@ -198,8 +207,9 @@ def give_to_server_user(folder: Path, binaries: Path) -> None:
         closed = [parent for parent in path.parents if not parent.stat().st_mode & stat.S_IXOTH]
         if closed:
             raise ServerStartError(
-                f"as root it runs as {UNPRIVILEGED_USER!r}, who cannot enter {closed[0]}: run `chmod o+x {closed[0]}`, or set TMPDIR to a "
-                "folder every user may enter (such as /tmp)"
+                f"the embedded PostgreSQL server runs as {UNPRIVILEGED_USER!r} under root, who "
+                f"cannot enter {closed[0]}: run `chmod o+x {closed[0]}` (or, for {OPTION}, set "
+                "TMPDIR to a folder every user may enter, such as /tmp)"
             )
     user = pwd.getpwnam(UNPRIVILEGED_USER)
     os.chown(folder, user.pw_uid, user.pw_gid)
@@ -263,3 +273,64 @@ def pytest_report_header(config: pytest.Config) -> str | None:
 
 def pytest_unconfigure(config: pytest.Config) -> None:
     stop_server()
+
+
+# ---- Development: the service on a server of the project's own ---------------------------------
+# python tests/database_isolation/embedded_postgresql.py "alembic upgrade head && uvicorn ..."
+
+DEVELOPMENT_FOLDER = Path(".postgresql")  # in the project, git-ignored; its data stays
+DEVELOPMENT_DATABASE = "{{ cookiecutter.project_slug }}"
+
+
+def run_on_development_server(command: str) -> int:
+    """Run the shell ``command`` with DATABASE_URL naming the project's own server, which
+    starts from .postgresql/ (made on first use) for the command and stops after it."""
+    folder = DEVELOPMENT_FOLDER.resolve()
+    server = EmbeddedServer(folder, socket_url(folder), started_in=0.0)
+    binaries = bin_folder()
+    if not server.data.exists():
+        folder.mkdir(exist_ok=True)
+        initialize(server, binaries, {})
+    try:
+        pg_ctl(server, "start", "--wait", f"--log={server.log}")
+    except ServerStartError as error:
+        raise ServerStartError(why_it_did_not_start(server, error)) from None
+    try:
+        url = create_database_if_missing(server.url.set(database=DEVELOPMENT_DATABASE))
+        environment = {**os.environ, "DATABASE_URL": url.render_as_string(hide_password=False)}
+        # Ctrl-C is the command's to handle; this process waits for it, then stops the server.
+        with ignoring_interrupts():
+            return subprocess.run(command, shell=True, env=environment, check=False).returncode
+    finally:
+        pg_ctl(server, "stop", "--mode=fast", "--wait")
+
+
+def create_database_if_missing(url: URL) -> URL:
+    engine = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with engine.connect() as connection:
+        exists = connection.scalar(
+            text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": url.database}
+        )
+        if not exists:
+            quoted = connection.dialect.identifier_preparer.quote(str(url.database))
+            connection.exec_driver_sql(f"CREATE DATABASE {quoted}")
+    engine.dispose()
+    return url
+
+
+@contextlib.contextmanager
+def ignoring_interrupts() -> Iterator[None]:
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+if __name__ == "__main__":
+    if len(sys.argv) != 2:
+        sys.exit(f'usage: python {sys.argv[0]} "COMMAND" (a shell line; DATABASE_URL is set)')
+    try:
+        sys.exit(run_on_development_server(sys.argv[1]))
+    except ServerStartError as error:
+        sys.exit(f"ERROR: {error}")
