@@ -50,11 +50,6 @@ WAITS_FOR_A_LOCK = {
     assert {{ await_ }}committed_team_names(engine) == []
 
 
-{{ async_ }}def test_nothing_was_ever_committed(engine: {{ Engine }}) -> None:
-    """Whatever tests ran before this one in this process, the committed table is empty."""
-    assert {{ await_ }}committed_team_names(engine) == []
-
-
 {{ async_ }}def commit_once_waited_for(
     engine: {{ Engine }},
     deleter: {{ Connection }},

@@ -12,7 +12,12 @@ from sqlalchemy import select
 
 from {{ cookiecutter.package_name }}.db import SessionDep
 {%- if cookiecutter.orm == "sqlmodel" %}
-from {{ cookiecutter.package_name }}.models import Hero, HeroCreate, HeroRead, HeroUpdate
+from {{ cookiecutter.package_name }}.models import (
+    Hero,
+    HeroCreate,
+    HeroRead,
+    HeroUpdate,
+)
 {%- else %}
 from {{ cookiecutter.package_name }}.models import Hero
 {%- endif %}
@@ -25,7 +30,11 @@ from {{ cookiecutter.package_name }}.routers.common import (
     update_from,
 )
 {%- if cookiecutter.orm == "sqlalchemy" %}
-from {{ cookiecutter.package_name }}.schemas import HeroCreate, HeroRead, HeroUpdate
+from {{ cookiecutter.package_name }}.schemas import (
+    HeroCreate,
+    HeroRead,
+    HeroUpdate,
+)
 {%- endif %}
 
 router = APIRouter(prefix="/heroes", tags=["heroes"])

@@ -12,7 +12,12 @@ from sqlalchemy import select
 
 from {{ cookiecutter.package_name }}.db import SessionDep
 {%- if cookiecutter.orm == "sqlmodel" %}
-from {{ cookiecutter.package_name }}.models import Team, TeamCreate, TeamRead, TeamUpdate
+from {{ cookiecutter.package_name }}.models import (
+    Team,
+    TeamCreate,
+    TeamRead,
+    TeamUpdate,
+)
 {%- else %}
 from {{ cookiecutter.package_name }}.models import Team
 {%- endif %}
@@ -25,7 +30,11 @@ from {{ cookiecutter.package_name }}.routers.common import (
     update_from,
 )
 {%- if cookiecutter.orm == "sqlalchemy" %}
-from {{ cookiecutter.package_name }}.schemas import TeamCreate, TeamRead, TeamUpdate
+from {{ cookiecutter.package_name }}.schemas import (
+    TeamCreate,
+    TeamRead,
+    TeamUpdate,
+)
 {%- endif %}
 
 router = APIRouter(prefix="/teams", tags=["teams"])
