@@ -51,6 +51,8 @@ class Breakage:
 CONFTEST = "tests/conftest.py"
 SQLITE = "tests/database_isolation/sqlite.py"
 SERVERS = "tests/database_isolation/servers.py"
+GUARD = "tests/database_isolation/guard.py"
+ENGINES = "tests/database_isolation/engines.py"
 FACTORY_BINDING = "tests/database_isolation/factory_binding.py"
 MAIN = "src/{package}/main.py"
 HEALTH = "src/{package}/routers/health.py"
@@ -83,11 +85,8 @@ def join_mode(mode: str) -> Breakage:
 
 
 def transaction_rollback(sync_prefix: str) -> Edit:
-    return Edit(
-        CONFTEST,
-        f"    yield transaction\n    {sync_prefix}transaction.rollback()",
-        f"    yield transaction\n    {sync_prefix}transaction.commit()",
-    )
+    rollback = f"    {sync_prefix}shared_connection.rollback()  # the test's transaction"
+    return Edit(CONFTEST, rollback, rollback.replace("rollback()", "commit()"))
 
 
 OVERRIDE_RESTORE = (
@@ -114,7 +113,7 @@ BREAKAGES = [
     Breakage(
         name="static-pool-removed",
         what="the in-memory test engine without poolclass=StaticPool",
-        sync=(Edit(CONFTEST, "poolclass=StaticPool, ", ""),),
+        sync=(Edit(ENGINES, "poolclass=StaticPool, ", ""),),
         asynchronous=None,
         caught_by=(
             "test_isolation.py::test_every_checkout_of_the_test_engine_reaches_the_one_database",
@@ -133,9 +132,9 @@ BREAKAGES = [
         what="any database name accepted as a test database",
         sync=(
             Edit(
-                SERVERS,
-                'if not TEST_DATABASE_NAME.fullmatch(url.database or ""):',
-                "if False:",
+                GUARD,
+                'return TEST_DATABASE_NAME.fullmatch(url.database or "") is not None',
+                "return True",
             ),
         ),
         asynchronous=None,
@@ -144,7 +143,13 @@ BREAKAGES = [
     Breakage(
         name="per-worker-clone-skipped",
         what="every xdist worker on the one test database",
-        sync=(Edit(SERVERS, "return worker_database(url, worker)", "return url"),),
+        sync=(
+            Edit(
+                SERVERS,
+                'return worker_database(url, worker, os.environ["PYTEST_XDIST_TESTRUNUID"][:8])',
+                "return url",
+            ),
+        ),
         asynchronous=None,
         caught_by=("test_isolation.py::test_each_xdist_worker_has_a_database_of_its_own",),
         backend="postgresql",
@@ -174,11 +179,10 @@ BREAKAGES = [
     ),
     Breakage(
         name="outer-transaction-committed-on-a-server",
-        what="the same, on PostgreSQL, under a test that cannot see it itself",
+        what="the same, on PostgreSQL: escapes.py refuses the COMMIT, an error at the teardown",
         sync=(transaction_rollback(""),),
         asynchronous=None,
-        caught_by=(END_OF_RUN_COMMITS,),
-        run=("test_server.py::test_endpoint_commit_is_invisible_to_another_connection",),
+        caught_by=("test_server.py::test_endpoint_commit_is_invisible_to_another_connection",),
         backend="postgresql",
     ),
     Breakage(

@@ -111,8 +111,6 @@ def test_the_generated_suite_catches_the_breakage(
         "-q",
         "-p",
         "no:randomly",
-        "-p",
-        "no:cacheprovider",
         *workers,
         *breakage.tests_run,
         # Summary lines as long as their message, and no Hypothesis plugin to import.
@@ -143,8 +141,6 @@ def test_the_catchers_pass_in_any_order(seed: int, pristine: Callable[[str], Ren
         "-m",
         "pytest",
         "-q",
-        "-p",
-        "no:cacheprovider",
         f"--randomly-seed={seed}",
         *CATCHERS_ON_SQLITE,
     )

@@ -9,6 +9,7 @@ import os
 {%- if not is_async %}
 from concurrent.futures import ThreadPoolExecutor
 {%- endif %}
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -53,7 +54,7 @@ from {{ cookiecutter.package_name }}.db import create_session_factory
 from {{ cookiecutter.package_name }}.models import Team
 
 from conftest import TEST_DATABASE_URL
-from database_isolation import servers
+from database_isolation import guard
 from database_isolation.sqlite import use_savepoints
 from factories import TeamFactory
 
@@ -102,28 +103,6 @@ from factories import TeamFactory
     second = {{ await_ }}client.post("/teams", json={"name": "Defenders", "headquarters": "Y"})
     assert second.status_code == 201
     assert {{ await_ }}count_teams(session) == 2
-
-
-{{ async_ }}def test_the_tests_session_shows_the_apps_update_once_refreshed(
-    client: {{ Client }}, session: {{ Session }}
-) -> None:
-    """The pitfall, on purpose: the test's session keeps the row it loaded in its identity map,
-    so it shows the old value after the app changed it, until the row is read again."""
-    team = TeamFactory.create(headquarters="Old")
-{%- if is_async %}
-    await session.flush()
-{%- endif %}
-
-    response = {{ await_ }}client.patch(f"/teams/{team.id}", json={"headquarters": "New"})
-
-    assert response.json()["headquarters"] == "New"
-    assert team.headquarters == "Old"
-{%- if is_async %}
-    await session.refresh(team)
-{%- else %}
-    session.expire_all()
-{%- endif %}
-    assert team.headquarters == "New"
 
 
 {{ async_ }}def test_session_commit_does_not_end_the_outer_transaction(
@@ -256,11 +235,12 @@ def test_sqlite_needs_the_savepoint_workaround() -> None:
 {{ async_ }}def test_each_xdist_worker_has_a_database_of_its_own(
     database_url: URL, connection: {{ Connection }}
 ) -> None:
-    """Under pytest -n each worker connects to its own clone, named after it (app_gw0_test);
-    a single process uses the test database itself."""
+    """Under pytest -n each worker connects to its own clone, named after it and the run
+    (app_gw0_0123abcd_test); a single process uses the test database itself."""
     worker = os.environ.get("PYTEST_XDIST_WORKER")
     stem = (TEST_DATABASE_URL.database or "").removesuffix("_test")
-    expected = f"{stem}_{worker}_test" if worker else TEST_DATABASE_URL.database
+    run = os.environ.get("PYTEST_XDIST_TESTRUNUID", "")[:8]
+    expected = f"{stem}_{worker}_{run}_test" if worker else TEST_DATABASE_URL.database
     current = "current_database()" if connection.dialect.name == "postgresql" else "database()"
 
     assert database_url.database == expected
@@ -270,5 +250,20 @@ def test_sqlite_needs_the_savepoint_workaround() -> None:
 def test_a_server_database_without_the_test_suffix_is_refused() -> None:
     """The guard conftest.py runs before any statement: only a name ending in _test passes."""
     with pytest.raises(pytest.UsageError, match="must end in '_test'"):
-        servers.require_test_database(make_url("postgresql+psycopg://app@localhost/app"))
-    servers.require_test_database(make_url("postgresql+psycopg://app@localhost/app_test"))
+        guard.require_test_database(make_url("postgresql+psycopg://app@localhost/app"))
+    guard.require_test_database(make_url("postgresql+psycopg://app@localhost/app_test"))
+
+
+@pytest.mark.other_databases  # past engine_guard, which would refuse this engine first
+def test_a_connection_to_a_database_not_made_for_testing_is_refused(tmp_path: Path) -> None:
+    """The guard's second check, on what the server opened rather than on the URL: any engine
+    of the test process whose connection lands in a database without the marker (here an
+    SQLite file) gets an error instead of a connection; one named for testing is accepted."""
+    refused = create_engine(f"sqlite:///{tmp_path / 'app.db'}")
+    with pytest.raises(pytest.UsageError, match="which is not a test database"):
+        refused.connect()
+    refused.dispose()
+    accepted = create_engine(f"sqlite:///{tmp_path / 'app_test.db'}")
+    with accepted.connect() as connection:
+        assert connection.exec_driver_sql("SELECT 1").scalar() == 1
+    accepted.dispose()

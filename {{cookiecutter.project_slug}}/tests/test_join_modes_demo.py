@@ -14,9 +14,8 @@ keeps the fixture row and commits nothing. In the other modes the app's rollback
 test's own transaction, and what the app commits after that is committed for real: the tests
 assert exactly that, and `delete_what_leaked` deletes it again before the next test can see it.
 
-When a mode ends the test's transaction, the `transaction` fixture's ROLLBACK finds nothing
-left to roll back and SQLAlchemy warns "transaction already deassociated from connection":
-in a real suite, that warning is the first sign of a session that took the transaction over.
+In a real suite those COMMITs are refused and a test whose transaction ended early fails
+(database_isolation/escapes.py): this module alone allows them, with `real_commits_allowed`.
 """
 
 {% if is_async -%}
@@ -29,7 +28,6 @@ import pytest
 {%- if is_async %}
 from httpx2 import AsyncClient
 from sqlalchemy import text
-from sqlalchemy.exc import SAWarning
 {%- if cookiecutter.orm == "sqlmodel" %}
 from sqlalchemy.ext.asyncio import (
     AsyncConnection,
@@ -52,7 +50,6 @@ from sqlalchemy.orm.session import JoinTransactionMode
 {%- else %}
 from fastapi.testclient import TestClient
 from sqlalchemy import Connection, Engine, RootTransaction, text
-from sqlalchemy.exc import SAWarning
 from sqlalchemy.orm import {{ "sessionmaker" if cookiecutter.orm == "sqlmodel" else "Session, sessionmaker" }}
 from sqlalchemy.orm.session import JoinTransactionMode
 {%- if cookiecutter.orm == "sqlmodel" %}
@@ -64,7 +61,7 @@ from conftest import sessions_joining
 from factories import TeamFactory
 
 pytestmark = [
-    pytest.mark.usefixtures("delete_what_leaked"),
+    pytest.mark.usefixtures("real_commits_allowed", "delete_what_leaked"),
     pytest.mark.filterwarnings("ignore:transaction already deassociated from connection"),
 ]
 
@@ -182,16 +179,3 @@ def delete_what_leaked(shared_connection: Connection, engine: Engine) -> Iterato
     everything = {FIXTURE_TEAM, COMMITTED_BEFORE, COMMITTED_AFTER}
     assert {{ await_ }}committed_team_names(engine, connection) == everything
 
-
-{{ async_ }}def test_a_session_that_ends_the_transaction_makes_the_teardown_warn(
-    shared_connection: {{ Connection }},
-) -> None:
-    """The pitfall's warning, on purpose: a "control_fully" session commits the transaction a
-    test began, and the test's own ROLLBACK then finds nothing to roll back."""
-    transaction = {{ await_ }}shared_connection.begin()
-    {{ async_ }}with sessions_joining(shared_connection, "control_fully")() as session:
-        {{ await_ }}session.execute(text("SELECT 1"))
-        {{ await_ }}session.commit()
-
-    with pytest.warns(SAWarning, match="transaction already deassociated from connection"):
-        {{ await_ }}transaction.rollback()

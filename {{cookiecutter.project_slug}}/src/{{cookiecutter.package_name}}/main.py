@@ -7,16 +7,31 @@ from contextlib import asynccontextmanager
 import anyio
 {% endif -%}
 from fastapi import FastAPI, Request, status
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.routing import Match
 {%- if cookiecutter.api == "sync" %}
 from starlette.types import ASGIApp, Receive, Scope, Send
 {%- endif %}
 
-from {{ cookiecutter.package_name }}.db import create_db_engine, create_session_factory
-from {{ cookiecutter.package_name }}.routers import health, heroes, teams
-from {{ cookiecutter.package_name }}.routers.common import RESOURCE_ERRORS, InvalidRequest
-from {{ cookiecutter.package_name }}.settings import PROJECT_NAME, Settings
+from {{ cookiecutter.package_name }}.db import (
+    create_db_engine,
+    create_session_factory,
+)
+from {{ cookiecutter.package_name }}.routers import (
+    health,
+    heroes,
+    teams,
+)
+from {{ cookiecutter.package_name }}.routers.common import (
+    RESOURCE_ERRORS,
+    InvalidRequest,
+    invalid_request,
+)
+from {{ cookiecutter.package_name }}.settings import (
+    PROJECT_NAME,
+    Settings,
+)
 
 
 @asynccontextmanager
@@ -39,7 +54,11 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     """A new app; nothing touches the database until the lifespan starts."""
-    app = FastAPI(title=PROJECT_NAME, lifespan=lifespan)
+    app = FastAPI(
+        title=PROJECT_NAME,
+        lifespan=lifespan,
+        exception_handlers={RequestValidationError: invalid_request},
+    )
     app.state.settings = settings or Settings()
     app.include_router(health.router)
     app.include_router(teams.router, responses=RESOURCE_ERRORS)
