@@ -1,6 +1,7 @@
 """The generated CI's PostgreSQL shards, run here one after another as the workflow runs them
 side by side: together they run every test of the suite exactly once, each passes in its random
-order, and with recorded durations they split the recorded time evenly.
+order, and with recorded durations the longest shard takes at most 25% more than the best
+split could (the even share, or the longest test when that is longer).
 
 The shards' times are compared by what their tests took in the recording run, not by timing
 the shards again: with some 15 tests of a few milliseconds each per shard, a busy machine moves
@@ -23,8 +24,8 @@ from tests.conftest import Rendering, assert_suite_passed, drop_database, run_py
 
 # The workflow's run id, which every shard of a run passes as its random seed.
 RUN_ID = "20"
-# "tests/test_x.py::test_y[param] PASSED   [ 4%]" in a -v run.
-RESULT_LINE = re.compile(r"^(tests/\S+::\S+) (PASSED|FAILED|ERROR|SKIPPED|XFAIL|XPASS)\b")
+# "tests/test_x.py::test_y[a param] PASSED   [ 4%]" in a -v run (a param may hold spaces).
+RESULT_LINE = re.compile(r"^(tests/.+?::.+?) (PASSED|FAILED|ERROR|SKIPPED|XFAIL|XPASS)\b")
 
 
 @dataclass(frozen=True)
@@ -111,7 +112,7 @@ def test_shards_run_the_suite_once_each_passing_in_balanced_times(
     default_rendering: Rendering, new_test_database: Callable[[], str], tmp_path: Path
 ) -> None:
     """Durations recorded by one run, then the workflow's shards one after another, each on a
-    database of its own: no test twice, none missing, all pass, times within 25%."""
+    database of its own: no test twice, none missing, all pass, within 25% of the best split."""
     project = default_rendering.path
     durations = tmp_path / ".test_durations"
     first_database = new_test_database()
@@ -136,4 +137,6 @@ def test_shards_run_the_suite_once_each_passing_in_balanced_times(
     assert sorted(ran) == sorted(suite)
     recorded = json.loads(durations.read_text())
     times = [round(shard.recorded_seconds(recorded), 3) for shard in shards]
-    assert max(times) <= 1.25 * min(times), f"recorded seconds per shard: {times}"
+    # No split beats the even share, nor a shard that holds the longest test.
+    best = max(sum(times) / len(times), max(recorded[test] for test in suite))
+    assert max(times) <= 1.25 * best, f"recorded seconds per shard: {times}, best {best:.3f}"
