@@ -19,6 +19,7 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from subprocess import CompletedProcess
+from typing import Any
 
 import pytest
 from markdown_it import MarkdownIt
@@ -293,7 +294,7 @@ def superuser_server(sync_project: Rendering) -> Iterator[URL]:
     spec = importlib.util.spec_from_file_location("rendered_embedded_postgresql", path)
     assert spec is not None
     assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
+    module: Any = importlib.util.module_from_spec(spec)  # its names are known at run time only
     spec.loader.exec_module(module)
     module.SERVER = module.start_server(module.bin_folder())
     yield module.SERVER.url
@@ -311,8 +312,18 @@ def role_without_createdb(superuser_server: URL) -> URL:
 
 
 def run_as(project: Rendering, url: URL, *arguments: str) -> CompletedProcess[str]:
-    database = url.render_as_string(hide_password=False)
-    return run_python(project.path, "-m", "pytest", *arguments, TEST_DATABASE_URL=database)
+    """The suite on ``url``'s database; its socket's folder goes in PGHOST, as the guard
+    refuses ?host= in TEST_DATABASE_URL."""
+    database = url.difference_update_query(["host"]).render_as_string(hide_password=False)
+    return run_python(
+        project.path,
+        "-m",
+        "pytest",
+        *arguments,
+        TEST_DATABASE_URL=database,
+        PGHOST=str(url.query["host"]),
+        PGPORT="5432",
+    )
 
 
 def one_error_line(result: CompletedProcess[str]) -> str:
