@@ -83,7 +83,7 @@ def start_if_requested() -> None:
     os.environ.update(suite_environment(SERVER))
 
 
-def suite_environment(server: "EmbeddedServer") -> dict[str, str]:
+def suite_environment(server: EmbeddedServer) -> dict[str, str]:
     """TEST_DATABASE_URL for ``server``, and where its socket is. The guard refuses ?host= in
     TEST_DATABASE_URL (a driver follows it over the URL's own host), so the URL names no host
     and libpq finds the socket's folder in PGHOST, as it does for any URL without a host."""
@@ -276,8 +276,9 @@ def pytest_configure(config: pytest.Config) -> None:
     asked = config.getoption("postgresql") and not os.environ.get("PYTEST_XDIST_WORKER")
     if asked and SERVER is None:
         raise pytest.UsageError(
-            f"{OPTION} must be on pytest's command line (or in PYTEST_ADDOPTS): the server "
-            "starts before conftest.py reads TEST_DATABASE_URL, before the ini file is read"
+            f"{OPTION} goes on pytest's command line or in PYTEST_ADDOPTS, not in the ini "
+            "file's addopts: the server starts as conftest.py is imported, before pytest reads "
+            "its options"
         )
 
 
