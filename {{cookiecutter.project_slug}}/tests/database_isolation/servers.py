@@ -454,3 +454,37 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         for marker, reason in wrong_backend.items():
             if marker in item.keywords:
                 item.add_marker(pytest.mark.skip(reason=reason))
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """Before conftest.py creates, migrates or copies a PostgreSQL database: may the role?"""
+    url = test_database_url()
+    if url.get_backend_name() == "postgresql" and not os.environ.get("PYTEST_XDIST_WORKER"):
+        workers = bool(getattr(session.config.option, "numprocesses", None))  # pytest -n N
+        require_createdb_where_needed(url, workers)
+
+
+def require_createdb_where_needed(url: URL, workers: bool) -> None:
+    """A role without CREATEDB runs the suite serially in a test database made for it in
+    advance; anything more stops here, in one line naming the privilege and the fix."""
+    with server_connection(url) as server:
+        role, may_create = server.execute(
+            text(
+                "SELECT rolname, rolcreatedb OR rolsuper FROM pg_roles"
+                " WHERE rolname = current_user"
+            )
+        ).one()
+        if may_create:
+            return
+        if not database_exists(server, str(url.database)):
+            raise pytest.UsageError(
+                f"role {role!r} may not create the test database {url.database!r} (it lacks "
+                f"CREATEDB): create it in advance (CREATE DATABASE {url.database} OWNER {role}),"
+                f" or ALTER ROLE {role} CREATEDB"
+            )
+        if workers:
+            raise pytest.UsageError(
+                f"pytest -n copies the test database for each worker, which needs CREATEDB, and "
+                f"role {role!r} lacks it: ALTER ROLE {role} CREATEDB, or run without -n"
+            )
