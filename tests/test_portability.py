@@ -37,8 +37,8 @@ BLOCK_EDITS = {
         "from shop.database import get_db as app_session_dependency"
     ),
     "from hero_service.main import app": "from shop.main import app\nfrom shop.models import Base",
-    'SCHEMA: Path | MetaData = Path(__file__).parents[1] / "alembic.ini"': (
-        "SCHEMA: Path | MetaData = Base.metadata"
+    'SCHEMA: schema.Schema = Path(__file__).parents[1] / "alembic.ini"': (
+        "SCHEMA: schema.Schema = Base.metadata"
     ),
 }
 
@@ -74,6 +74,7 @@ SHOP = {
         """,
         "shop/main.py": """
             from fastapi import Depends, FastAPI, HTTPException
+            from fastapi.middleware.trustedhost import TrustedHostMiddleware
             from pydantic import BaseModel
             from sqlalchemy.exc import IntegrityError
             from sqlalchemy.orm import Session
@@ -82,6 +83,7 @@ SHOP = {
             from shop.models import Product
 
             app = FastAPI()
+            app.add_middleware(TrustedHostMiddleware, allowed_hosts=["localhost"])
 
 
             class ProductIn(BaseModel):
@@ -99,8 +101,14 @@ SHOP = {
                     raise HTTPException(409, "name taken")
                 db.refresh(product)
                 return {"id": product.id, "name": product.name}
+
+
+            @app.delete("/products/{product_id}", status_code=204)
+            def delete_product(product_id: int, db: Session = Depends(get_db)):
+                db.delete(db.get(Product, product_id))
+                db.commit()
         """,
-        "tests/test_shop.py": """
+        "shop/tests/test_shop.py": """
             import factory
             import pytest
             from factory.alchemy import SQLAlchemyModelFactory
@@ -133,14 +141,19 @@ SHOP = {
             def test_integrity_error_rollback_keeps_the_fixture_rows(client, session):
                 ProductFactory.create(name="Fixture")
                 assert client.post("/products", json={"name": "Fixture"}).status_code == 409
-                session.expire_all()
                 assert count_products(session) == 1
                 assert client.post("/products", json={"name": "Second"}).status_code == 201
                 assert count_products(session) == 2
+
+
+            def test_a_product_the_api_deleted_is_gone_from_the_tests_session(client, session):
+                product = ProductFactory.create(name="Doomed")
+                assert client.delete(f"/products/{product.id}").status_code == 204
+                assert session.get(Product, product.id) is None
         """,
         "pyproject.toml": """
             [tool.pytest.ini_options]
-            testpaths = ["tests"]
+            testpaths = ["shop/tests", "billing/tests"]
         """,
     },
     "async": {
@@ -157,6 +170,7 @@ SHOP = {
         """,
         "shop/main.py": """
             from fastapi import Depends, FastAPI, HTTPException
+            from fastapi.middleware.trustedhost import TrustedHostMiddleware
             from pydantic import BaseModel
             from sqlalchemy.exc import IntegrityError
             from sqlalchemy.ext.asyncio import AsyncSession
@@ -165,6 +179,7 @@ SHOP = {
             from shop.models import Product
 
             app = FastAPI()
+            app.add_middleware(TrustedHostMiddleware, allowed_hosts=["localhost"])
 
 
             class ProductIn(BaseModel):
@@ -181,8 +196,14 @@ SHOP = {
                     await db.rollback()
                     raise HTTPException(409, "name taken")
                 return {"id": product.id, "name": product.name}
+
+
+            @app.delete("/products/{product_id}", status_code=204)
+            async def delete_product(product_id: int, db: AsyncSession = Depends(get_db)):
+                await db.delete(await db.get(Product, product_id))
+                await db.commit()
         """,
-        "tests/test_shop.py": """
+        "shop/tests/test_shop.py": """
             import factory
             import pytest
             from factory.alchemy import SQLAlchemyModelFactory
@@ -216,22 +237,42 @@ SHOP = {
                 await session.flush()
                 response = await client.post("/products", json={"name": "Fixture"})
                 assert response.status_code == 409
-                session.expire_all()
                 assert await count_products(session) == 1
                 response = await client.post("/products", json={"name": "Second"})
                 assert response.status_code == 201
                 assert await count_products(session) == 2
+
+
+            async def test_a_product_the_api_deleted_is_gone_from_the_tests_session(client, session):
+                product = ProductFactory.create(name="Doomed")
+                await session.flush()
+                assert (await client.delete(f"/products/{product.id}")).status_code == 204
+                assert await session.get(Product, product.id) is None
         """,
         "pyproject.toml": """
             [tool.pytest.ini_options]
-            testpaths = ["tests"]
+            testpaths = ["shop/tests", "billing/tests"]
             asyncio_mode = "auto"
             asyncio_default_fixture_loop_scope = "session"
             asyncio_default_test_loop_scope = "session"
         """,
     },
 }
-SHOP_TESTS = 3
+# The shop's tests live in a package named `tests` inside its app package, as do those of another
+# app of the repo (pytest sees two `tests` packages): the conftest goes beside the shop's.
+SHOP_TESTS_FOLDER = "shop/tests"
+SOURCES = {
+    "shop/__init__.py": "",
+    "shop/tests/__init__.py": "",
+    "shop/models.py": MODELS,
+    "billing/__init__.py": "",
+    "billing/tests/__init__.py": "",
+    "billing/tests/test_billing.py": """
+        def test_billing_needs_no_database():
+            assert round(0.1 + 0.2, 2) == 0.3
+    """,
+}
+SHOP_TESTS = 5
 
 
 def marked_block(conftest: str) -> tuple[int, int]:
@@ -261,15 +302,15 @@ def edited_lines(before: str, after: str) -> int:
 def build_shop(root: Path, rendering: Rendering, api: str) -> Path:
     """The shop repo: its own app and tests (a package), plus the generated conftest and its
     database_isolation/."""
-    sources = {"shop/__init__.py": "", "tests/__init__.py": "", "shop/models.py": MODELS}
-    for relative, source in {**sources, **SHOP[api]}.items():
+    for relative, source in {**SOURCES, **SHOP[api]}.items():
         path = root / relative
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(textwrap.dedent(source).lstrip())
     generated_tests = rendering.path / "tests"
-    shutil.copytree(generated_tests / "database_isolation", root / "tests" / "database_isolation")
+    tests = root / SHOP_TESTS_FOLDER
+    shutil.copytree(generated_tests / "database_isolation", tests / "database_isolation")
     conftest = (generated_tests / "conftest.py").read_text()
-    (root / "tests" / "conftest.py").write_text(edit_marked_block(conftest))
+    (tests / "conftest.py").write_text(edit_marked_block(conftest))
     return root
 
 
@@ -295,11 +336,15 @@ def test_the_marked_block_is_all_a_user_edits(default_rendering: Rendering) -> N
 
 
 def test_copied_conftest_isolates_the_shop_on_sqlite(shop: Path) -> None:
-    """An endpoint's commit is gone in the next test, in either order, and an IntegrityError
-    rollback keeps the factory's row."""
-    summary = assert_suite_passed(run_python(shop, "-m", "pytest", "-p", "randomly"))
+    """An endpoint's commit is gone in the next test, in either order; an IntegrityError
+    rollback keeps the factory's row; the test's session sees the API's delete without
+    expire_all(); TrustedHostMiddleware admits the client. An empty TEST_DATABASE_URL is unset."""
+    summary = assert_suite_passed(
+        run_python(shop, "-m", "pytest", "-p", "randomly", TEST_DATABASE_URL="")
+    )
 
     assert f"{SHOP_TESTS} passed" in summary
+    assert not (shop / "shop.db").exists()
 
 
 @pytest.fixture

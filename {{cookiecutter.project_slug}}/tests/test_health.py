@@ -3,6 +3,7 @@
 {%- set Client = "AsyncClient" if is_async else "TestClient" -%}
 """Liveness and readiness probes."""
 
+import pytest
 from fastapi import FastAPI
 {%- if is_async %}
 from httpx2 import AsyncClient
@@ -10,7 +11,11 @@ from httpx2 import AsyncClient
 from fastapi.testclient import TestClient
 {%- endif %}
 
-from {{ cookiecutter.package_name }}.db import create_db_engine, create_session_factory, get_session_factory
+from {{ cookiecutter.package_name }}.db import (
+    create_db_engine,
+    create_session_factory,
+    get_session_factory,
+)
 
 
 {{ async_ }}def test_live_answers_200(client: {{ Client }}) -> None:
@@ -23,6 +28,7 @@ from {{ cookiecutter.package_name }}.db import create_db_engine, create_session_
     assert ({{ await_ }}client.get("/health/ready")).json() == {"status": "ok"}
 
 
+@pytest.mark.other_databases  # the unreachable database is another database
 {{ async_ }}def test_ready_answers_503_when_the_database_is_unreachable(
     app: FastAPI, client: {{ Client }}
 ) -> None:

@@ -1,7 +1,13 @@
 """The machinery beside conftest.py, copied with it: conftest.py tells the story of one test,
 these modules do the work that is not that story.
 
-    servers          the test database on a server: the guard, create, clone per worker, drop
+    guard            only databases made for testing: the URL, then what each connection opened
+    servers          the test database on a server: create, clone per worker, drop
+    engines          the suite's one engine, on the server or on in-memory SQLite
+    engine_guard     no engine but the test's: any other database is refused before it connects
+    schema           the schema every test starts from: SCHEMA's migrations or tables
+    app_sessions     what the app's session dependency becomes during a test
+    fresh_reads      the test's session reads what the requests committed, never old copies
     sql_watching     what reaches the database: sent_sql, count_queries, pytest --sql-log
     factory_binding  factory-boy factories write through the session of the running test
     sqlite           pysqlite's transaction handling replaced, so SAVEPOINTs really nest
