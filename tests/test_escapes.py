@@ -158,10 +158,11 @@ def assert_refused_where_they_start(output: str) -> None:
     assert "CommitRefused: COMMIT refused on the test's connection" in output, output
     failed = outcomes(output)
     assert failed["test_connection_commit"].startswith("FAILED"), output
-    assert failed["test_session_ends_the_transaction"].startswith(
-        "ERROR Failed: the test's transaction ended before its teardown"
-    ), output
-    assert "test_zz_no_commit_leaked_into_this_test" not in failed, output
+    # Its teardown error (grouped with end_of_run.py's when it is the last test of a worker).
+    assert "ERROR at teardown of test_session_ends_the_transaction" in output
+    assert "Failed: the test's transaction ended before its teardown" in output
+    # Its call passed (end_of_run.py may add a teardown error to the last test of a run).
+    assert not failed.get("test_zz_no_commit_leaked_into_this_test", "").startswith("FAILED")
 
 
 def test_on_sqlite_every_escape_fails_and_none_reaches_the_developers_database(
