@@ -12,6 +12,7 @@ A pytest plugin (conftest.py lists it in ``pytest_plugins``):
     pytest --check-escapes-per-test     the same comparison after every test, naming the test
     at the start of a run               a database the suite found must hold what the
                                         migrations left there the last time it was clean
+                                        (pytest's cache remembers it)
 
 On in-memory SQLite no other connection can see the test's database: there the refused COMMIT
 is the whole guard, and the app's own engine opens another, empty, database (`no such table`).
