@@ -26,9 +26,9 @@ import pytest
 from sqlalchemy import Connection, create_engine, event, inspect, text
 from sqlalchemy.engine import URL
 
+from database_isolation.guard import describe
 from database_isolation.servers import (
     CREATED_DATABASE,
-    describe,
     sync_driver,
     test_database_url,
 )
