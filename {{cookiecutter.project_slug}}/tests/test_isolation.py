@@ -254,7 +254,7 @@ def test_a_server_database_without_the_test_suffix_is_refused() -> None:
     guard.require_test_database(make_url("postgresql+psycopg://app@localhost/app_test"))
 
 
-@pytest.mark.other_databases  # past engine_guard.py, which refuses them before they connect
+@pytest.mark.other_databases  # past engine_guard, which would refuse this engine first
 def test_a_connection_to_a_database_not_made_for_testing_is_refused(tmp_path: Path) -> None:
     """The guard's second check, on what the server opened rather than on the URL: any engine
     of the test process whose connection lands in a database without the marker (here an

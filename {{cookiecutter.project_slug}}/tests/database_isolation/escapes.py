@@ -26,12 +26,8 @@ import pytest
 from sqlalchemy import Connection, create_engine, event, inspect, text
 from sqlalchemy.engine import URL
 
-from database_isolation.guard import describe
-from database_isolation.servers import (
-    CREATED_DATABASE,
-    sync_driver,
-    test_database_url,
-)
+from database_isolation.guard import where
+from database_isolation.servers import CREATED_DATABASE, sync_driver, test_database_url
 from database_isolation.sql_watching import events_of
 
 PER_TEST = "--check-escapes-per-test"
@@ -156,9 +152,7 @@ class Watch:
     def escaped(self) -> Escaped | None:
         changed = changed_tables(self.migrated, fingerprints(self.url))
         return (
-            Escaped(database=describe(self.url), tables=changed, tests=self.tests)
-            if changed
-            else None
+            Escaped(database=where(self.url), tables=changed, tests=self.tests) if changed else None
         )
 
 
@@ -169,7 +163,7 @@ def escape_watch(request: pytest.FixtureRequest, database_url: URL) -> Iterator[
         yield None
         return
     watch = Watch(database_url)
-    request.config.stash[WATCHED] = describe(database_url)
+    request.config.stash[WATCHED] = where(database_url)
     yield watch
     # Here, before the per-worker database is dropped, not at the end of the session.
     escaped = watch.escaped()
@@ -191,7 +185,7 @@ def escapes_of_this_test(
         changed = escape_watch.changed_since_last_test()
         if changed:
             pytest.fail(
-                f"this test's writes escaped its transaction into {describe(escape_watch.url)}"
+                f"this test's writes escaped its transaction into {where(escape_watch.url)}"
                 f", tables {', '.join(changed)}: they are committed there.",
                 pytrace=False,
             )
@@ -219,7 +213,7 @@ def pytest_sessionstart(session: pytest.Session) -> None:
     if not on_a_server(url) or os.environ.get("PYTEST_XDIST_WORKER"):
         return
     migrated = session.config.stash[MIGRATED] = fingerprints(url)
-    cache, key = session.config.cache, f"database_isolation/migrated/{describe(url)}"
+    cache, key = session.config.cache, f"database_isolation/migrated/{where(url)}"
     if cache is None:
         return
     clean: Fingerprints | None = cache.get(key, None)
@@ -228,7 +222,7 @@ def pytest_sessionstart(session: pytest.Session) -> None:
         changed = changed_tables(clean, migrated)
         if changed:
             raise pytest.UsageError(
-                f"{describe(url)} holds rows the migrations did not put there, in tables "
+                f"{where(url)} holds rows the migrations did not put there, in tables "
                 f"{', '.join(changed)}: writes that escaped an earlier run's tests. To reset, "
                 f"{RESET}."
             )
@@ -246,11 +240,11 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
     """Fail the run when escaped writes reached a database; a worker reports to the controller."""
     config, escaped = session.config, escaped_in(session.config)
     url = test_database_url()
-    if MIGRATED in config.stash and config.stash.get(WATCHED, None) != describe(url):
+    if MIGRATED in config.stash and config.stash.get(WATCHED, None) != where(url):
         # The xdist workers ran on clones: the database they were cloned from must not change.
         changed = changed_tables(config.stash[MIGRATED], fingerprints(url))
         if changed:
-            escaped.append(Escaped(database=describe(url), tables=changed, tests=[]))
+            escaped.append(Escaped(database=where(url), tables=changed, tests=[]))
     if hasattr(config, "workeroutput"):
         config.workeroutput["escaped"] = escaped
     elif escaped and session.exitstatus == pytest.ExitCode.OK:

@@ -71,7 +71,7 @@ def parse_test_database_url(value: str) -> URL:
     return url
 
 
-def describe(url: URL) -> str:
+def where(url: URL) -> str:
     """Where ``url`` points, for messages: never the password."""
     if url.get_backend_name() == "sqlite":
         return f"SQLite file {url.database!r}" if url.database else "SQLite in memory"
@@ -108,7 +108,7 @@ def require_test_database(url: URL) -> None:
             "digits and _)"
         )
         raise pytest.UsageError(
-            f"TEST_DATABASE_URL names {describe(url)}: {rule}, so the suite never touches a "
+            f"TEST_DATABASE_URL names {where(url)}: {rule}, so the suite never touches a "
             "database that was not made for testing."
         )
 
@@ -128,7 +128,7 @@ def verify_database_reached(connection: Connection) -> None:
     if not carries_the_marker(reached):
         connection.invalidate()
         raise pytest.UsageError(
-            f"the server opened {describe(reached)}, which is not a test database: the suite "
+            f"the server opened {where(reached)}, which is not a test database: the suite "
             "stopped before sending anything there. Check TEST_DATABASE_URL (and PG*/MYSQL* "
             "environment variables or option files the driver reads)."
         )

@@ -21,7 +21,7 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import DBAPIError, OperationalError
 
 from database_isolation import guard
-from database_isolation.guard import TEST_MARKER, describe, require_test_database
+from database_isolation.guard import TEST_MARKER, require_test_database, where
 
 # One driver per backend{{ " for each flavour of engine" if cookiecutter.api == "async" }}: the same TEST_DATABASE_URL serves sync
 # administration (this module, Alembic) and the suite's own engine{{ ", which is async" if cookiecutter.api == "async" }}.
@@ -373,7 +373,7 @@ def create_and_migrate(
             gone = " (this run created it, and dropped it again)" if created else ""
             reason = " ".join(f"{type(error).__name__}: {error}".split())[:300]
             raise pytest.UsageError(
-                f"the migrations failed on {describe(url)}{gone}: {reason}. Fix the migration, "
+                f"the migrations failed on {where(url)}{gone}: {reason}. Fix the migration, "
                 "then run the tests again."
             ) from None
 
