@@ -149,7 +149,8 @@ def test_names_in_use_are_current() -> None:
     """hooks/names_in_use.json is what tests/names_in_use.py derives from the dependencies the
     rendered pyproject.toml declares, as this environment installs them (regenerate it with
     ``uv run python -m tests.names_in_use``)."""
-    assert json.loads(NAMES_IN_USE.read_text()) == names_in_use()
+    how = "out of date: `uv run python -m tests.names_in_use` rewrites it"
+    assert json.loads(NAMES_IN_USE.read_text()) == names_in_use(), how
 
 
 @pytest.fixture(scope="module")
