@@ -21,7 +21,7 @@ def refuse_null(value: object) -> object:
 def offer_no_null(schema: dict[str, Any]) -> None:
     """Document the field as its value's type alone: no null, and no default of null."""
     schema.update(next(option for option in schema.pop("anyOf") if option != {"type": "null"}))
-    schema.pop("default")
+    schema.pop("default", None)
 
 
 # A PATCH field of a NOT NULL column: left out, the column keeps its value; null is a 422.
