@@ -482,8 +482,7 @@ def require_createdb_where_needed(url: URL, workers: bool) -> None:
     with server_connection(url) as server:
         role, may_create = server.execute(
             text(
-                "SELECT rolname, rolcreatedb OR rolsuper FROM pg_roles"
-                " WHERE rolname = current_user"
+                "SELECT rolname, rolcreatedb OR rolsuper FROM pg_roles WHERE rolname = current_user"
             )
         ).one()
         if may_create:
