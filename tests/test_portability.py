@@ -243,7 +243,9 @@ SHOP = {
                 assert await count_products(session) == 2
 
 
-            async def test_a_product_the_api_deleted_is_gone_from_the_tests_session(client, session):
+            async def test_a_product_the_api_deleted_is_gone_from_the_tests_session(
+                client, session
+            ):
                 product = ProductFactory.create(name="Doomed")
                 await session.flush()
                 assert (await client.delete(f"/products/{product.id}")).status_code == 204
@@ -283,11 +285,11 @@ def marked_block(conftest: str) -> tuple[int, int]:
     return start, end.end()
 
 
-def edit_marked_block(conftest: str) -> str:
-    """The conftest with BLOCK_EDITS applied; fails if an edit would reach outside the block."""
+def edit_marked_block(conftest: str, edits: dict[str, str] = BLOCK_EDITS) -> str:
+    """The conftest with ``edits`` applied; fails if an edit would reach outside the block."""
     start, end = marked_block(conftest)
     block = conftest[start:end]
-    for generated, adapted in BLOCK_EDITS.items():
+    for generated, adapted in edits.items():
         assert block.count(generated) == 1, f"not once in the marked block: {generated}"
         block = block.replace(generated, adapted)
     return conftest[:start] + block + conftest[end:]
@@ -299,27 +301,45 @@ def edited_lines(before: str, after: str) -> int:
     return sum(1 for line in diff if line.startswith("+ "))
 
 
-def build_shop(root: Path, rendering: Rendering, api: str) -> Path:
-    """The shop repo: its own app and tests (a package), plus the generated conftest and its
-    database_isolation/."""
-    for relative, source in {**SOURCES, **SHOP[api]}.items():
+def build_repo(
+    root: Path,
+    rendering: Rendering,
+    sources: dict[str, str],
+    tests_folder: str,
+    edits: dict[str, str] = BLOCK_EDITS,
+) -> Path:
+    """A repo of ``sources``, plus the generated conftest (its block edited) and its
+    database_isolation/ copied into ``tests_folder``."""
+    for relative, source in sources.items():
         path = root / relative
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(textwrap.dedent(source).lstrip())
     generated_tests = rendering.path / "tests"
-    tests = root / SHOP_TESTS_FOLDER
+    tests = root / tests_folder
     shutil.copytree(generated_tests / "database_isolation", tests / "database_isolation")
     conftest = (generated_tests / "conftest.py").read_text()
-    (tests / "conftest.py").write_text(edit_marked_block(conftest))
+    (tests / "conftest.py").write_text(edit_marked_block(conftest, edits))
     return root
+
+
+RENDERINGS: dict[str, Rendering] = {}
+
+
+def rendering_for(api: str, tmp_path_factory: pytest.TempPathFactory) -> Rendering:
+    """A project generated with plain SQLAlchemy for ``api``, rendered once per process."""
+    if api not in RENDERINGS:
+        output = tmp_path_factory.mktemp(f"generated-{api}")
+        RENDERINGS[api] = render(output, orm="sqlalchemy", api=api)
+    return RENDERINGS[api]
 
 
 @pytest.fixture(scope="module", params=["sync", "async"])
 def shop(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The shop repo, with the conftest of a project generated for the same api."""
     api: str = request.param
-    generated = render(tmp_path_factory.mktemp(f"generated-{api}"), orm="sqlalchemy", api=api)
-    return build_shop(tmp_path_factory.mktemp(f"shop-{api}"), generated, api)
+    rendering = rendering_for(api, tmp_path_factory)
+    root = tmp_path_factory.mktemp(f"shop-{api}")
+    return build_repo(root, rendering, {**SOURCES, **SHOP[api]}, SHOP_TESTS_FOLDER)
 
 
 def test_the_marked_block_is_all_a_user_edits(default_rendering: Rendering) -> None:
@@ -370,3 +390,135 @@ def test_copied_conftest_isolates_the_shop_on_postgresql(
 
     assert f"{SHOP_TESTS} passed" in summary
     assert row_counts(shop_test_database) == {"products": 0}
+
+
+# A tutorial-style app: a module-level engine on its own SQLite file, and a start-up that
+# creates the tables on it. Copied as is, its start-up must be refused before the file exists.
+TUTORIAL = {
+    "tutorial/__init__.py": "",
+    "tutorial/models.py": MODELS,
+    "tutorial/main.py": """
+        from contextlib import asynccontextmanager
+
+        from fastapi import Depends, FastAPI
+        from sqlalchemy import create_engine, select
+        from sqlalchemy.orm import Session
+
+        from tutorial.models import Base, Product
+
+        engine = create_engine("sqlite:///./tutorial.db", connect_args={"check_same_thread": False})
+
+
+        @asynccontextmanager
+        async def lifespan(app):
+            Base.metadata.create_all(engine)
+            yield
+
+
+        app = FastAPI(lifespan=lifespan)
+
+
+        def get_session():
+            with Session(engine) as session:
+                yield session
+
+
+        @app.get("/products")
+        def list_products(session: Session = Depends(get_session)):
+            return [product.name for product in session.scalars(select(Product))]
+    """,
+    "tests/test_tutorial.py": """
+        def test_lists_no_products(client):
+            assert client.get("/products").json() == []
+    """,
+}
+TUTORIAL_EDITS = {
+    "from hero_service.db import get_session_factory as app_session_dependency": (
+        "from tutorial.main import get_session as app_session_dependency"
+    ),
+    "from hero_service.main import app": (
+        "from tutorial.main import app\nfrom tutorial.models import Base"
+    ),
+    'SCHEMA: schema.Schema = Path(__file__).parents[1] / "alembic.ini"': (
+        "SCHEMA: schema.Schema = Base.metadata"
+    ),
+}
+
+# A repo whose migrations/env.py ignores the connection the conftest passes and connects to
+# the database alembic.ini names (the developer's): SCHEMA, as generated, names that alembic.ini.
+IGNORING_ENV = {
+    **{path: source for path, source in SHOP["sync"].items() if path.startswith("shop/")},
+    "shop/__init__.py": "",
+    "shop/models.py": MODELS,
+    "alembic.ini": """
+        [alembic]
+        script_location = migrations
+        sqlalchemy.url = sqlite:///./development.db
+    """,
+    "migrations/env.py": """
+        from alembic import context
+        from sqlalchemy import engine_from_config, pool
+
+        config = context.config
+        section = config.get_section(config.config_ini_section)
+        connectable = engine_from_config(section, prefix="sqlalchemy.", poolclass=pool.NullPool)
+        with connectable.connect() as connection:
+            context.configure(connection=connection)
+            with context.begin_transaction():
+                context.run_migrations()
+    """,
+    "migrations/versions/0001_products.py": """
+        import sqlalchemy as sa
+        from alembic import op
+
+        revision = "0001"
+        down_revision = None
+
+
+        def upgrade():
+            op.create_table("products", sa.Column("id", sa.Integer, primary_key=True))
+    """,
+    "tests/test_products.py": """
+        def test_posts_a_product(client):
+            assert client.post("/products", json={"name": "One"}).status_code == 201
+    """,
+}
+
+
+def test_an_app_whose_start_up_builds_its_own_engine_is_stopped_before_it_connects(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    """A module-level engine on the app's own SQLite file, used by a start-up create_all: the
+    run fails naming the file and the fix, and the file is never created."""
+    rendering = rendering_for("sync", tmp_path_factory)
+    repo = build_repo(
+        tmp_path_factory.mktemp("tutorial"), rendering, TUTORIAL, "tests", TUTORIAL_EDITS
+    )
+
+    result = run_python(repo, "-m", "pytest", "-p", "no:randomly")
+
+    assert result.returncode != 0
+    assert (
+        "ForeignDatabaseError: an engine tried to connect to sqlite+pysqlite:///" in result.stdout
+    )
+    assert "tutorial.db during the tests: make the app take its database URL" in result.stdout
+    assert not (repo / "tutorial.db").exists()
+
+
+def test_migrations_that_ignore_the_passed_connection_stop_the_run(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    """An env.py that connects where alembic.ini says: the run stops with one line naming the
+    fix, before a single statement reaches the developer's database."""
+    rendering = rendering_for("sync", tmp_path_factory)
+    edits = {key: value for key, value in BLOCK_EDITS.items() if not key.startswith("SCHEMA")}
+    repo = build_repo(
+        tmp_path_factory.mktemp("ignoring-env"), rendering, IGNORING_ENV, "tests", edits
+    )
+
+    result = run_python(repo, "-m", "pytest", "-p", "no:randomly")
+
+    assert result.returncode == pytest.ExitCode.USAGE_ERROR, result.stdout[-3000:]
+    assert "SCHEMA: the migrations opened a connection of their own" in result.stdout
+    assert "migrate config.attributes['connection'] when it is set" in result.stdout
+    assert not (repo / "development.db").exists()
