@@ -30,6 +30,7 @@ from tests.conftest import (
 BLOCK_START = "# ---- Adapt this block"
 BLOCK_END = re.compile(r"^# -+$", re.MULTILINE)  # the first line of dashes after the start
 MOST_LINES_EDITED = 6
+MOST_CONFTEST_LINES = 200
 
 # The marked block's lines as generated, and what a user of the shop app writes instead.
 BLOCK_EDITS = {
@@ -353,6 +354,14 @@ def test_the_marked_block_is_all_a_user_edits(default_rendering: Rendering) -> N
     adapted_start, adapted_end = marked_block(adapted)
     assert adapted[:adapted_start] == conftest[:start]
     assert adapted[adapted_end:] == conftest[end:]
+
+
+def test_the_conftest_tells_one_story_in_at_most_200_lines(rendering: Rendering) -> None:
+    """The conftest stays short enough to read as the life of one test, in every rendering:
+    the machinery lives in database_isolation/."""
+    conftest = (rendering.path / "tests" / "conftest.py").read_text()
+
+    assert len(conftest.splitlines()) <= MOST_CONFTEST_LINES
 
 
 def test_copied_conftest_isolates_the_shop_on_sqlite(shop: Path) -> None:
