@@ -41,6 +41,7 @@ BLOCK_EDITS = {
     'SCHEMA: schema.Schema = Path(__file__).parents[1] / "alembic.ini"': (
         "SCHEMA: schema.Schema = Base.metadata"
     ),
+    "SEED: schema.Seed | None = None": "from shop.seed import add_house_brand as SEED",
 }
 
 MODELS = """
@@ -134,23 +135,32 @@ SHOP = {
 
             @pytest.mark.parametrize("turn", ["one", "two"])
             def test_endpoint_commit_is_gone_in_the_next_test(turn, client, session):
-                assert count_products(session) == 0
+                assert count_products(session) == 1  # the seed's
                 assert client.post("/products", json={"name": "Committed"}).status_code == 201
-                assert count_products(session) == 1
+                assert count_products(session) == 2
 
 
             def test_integrity_error_rollback_keeps_the_fixture_rows(client, session):
                 ProductFactory.create(name="Fixture")
                 assert client.post("/products", json={"name": "Fixture"}).status_code == 409
-                assert count_products(session) == 1
-                assert client.post("/products", json={"name": "Second"}).status_code == 201
                 assert count_products(session) == 2
+                assert client.post("/products", json={"name": "Second"}).status_code == 201
+                assert count_products(session) == 3
 
 
             def test_a_product_the_api_deleted_is_gone_from_the_tests_session(client, session):
                 product = ProductFactory.create(name="Doomed")
                 assert client.delete(f"/products/{product.id}").status_code == 204
                 assert session.get(Product, product.id) is None
+
+
+            @pytest.mark.parametrize("turn", ["one", "two"])
+            def test_every_test_starts_with_the_seed_whatever_the_last_deleted(
+                turn, client, session
+            ):
+                house_brand = session.scalar(select(Product).where(Product.name == "House brand"))
+                assert client.delete(f"/products/{house_brand.id}").status_code == 204
+                assert count_products(session) == 0
         """,
         "pyproject.toml": """
             [tool.pytest.ini_options]
@@ -227,10 +237,10 @@ SHOP = {
 
             @pytest.mark.parametrize("turn", ["one", "two"])
             async def test_endpoint_commit_is_gone_in_the_next_test(turn, client, session):
-                assert await count_products(session) == 0
+                assert await count_products(session) == 1  # the seed's
                 response = await client.post("/products", json={"name": "Committed"})
                 assert response.status_code == 201
-                assert await count_products(session) == 1
+                assert await count_products(session) == 2
 
 
             async def test_integrity_error_rollback_keeps_the_fixture_rows(client, session):
@@ -238,10 +248,10 @@ SHOP = {
                 await session.flush()
                 response = await client.post("/products", json={"name": "Fixture"})
                 assert response.status_code == 409
-                assert await count_products(session) == 1
+                assert await count_products(session) == 2
                 response = await client.post("/products", json={"name": "Second"})
                 assert response.status_code == 201
-                assert await count_products(session) == 2
+                assert await count_products(session) == 3
 
 
             async def test_a_product_the_api_deleted_is_gone_from_the_tests_session(
@@ -251,6 +261,16 @@ SHOP = {
                 await session.flush()
                 assert (await client.delete(f"/products/{product.id}")).status_code == 204
                 assert await session.get(Product, product.id) is None
+
+
+            @pytest.mark.parametrize("turn", ["one", "two"])
+            async def test_every_test_starts_with_the_seed_whatever_the_last_deleted(
+                turn, client, session
+            ):
+                statement = select(Product).where(Product.name == "House brand")
+                house_brand = await session.scalar(statement)
+                assert (await client.delete(f"/products/{house_brand.id}")).status_code == 204
+                assert await count_products(session) == 0
         """,
         "pyproject.toml": """
             [tool.pytest.ini_options]
@@ -268,6 +288,16 @@ SOURCES = {
     "shop/__init__.py": "",
     "shop/tests/__init__.py": "",
     "shop/models.py": MODELS,
+    "shop/seed.py": """
+        from sqlalchemy import select
+
+        from shop.models import Product
+
+
+        def add_house_brand(session):
+            if session.scalar(select(Product).where(Product.name == "House brand")) is None:
+                session.add(Product(name="House brand"))
+    """,
     "billing/__init__.py": "",
     "billing/tests/__init__.py": "",
     "billing/tests/test_billing.py": """
@@ -275,7 +305,7 @@ SOURCES = {
             assert round(0.1 + 0.2, 2) == 0.3
     """,
 }
-SHOP_TESTS = 5
+SHOP_TESTS = 7
 
 
 def marked_block(conftest: str) -> tuple[int, int]:
@@ -389,8 +419,9 @@ def shop_test_database(postgresql_server: URL) -> Iterator[URL]:
 def test_copied_conftest_isolates_the_shop_on_postgresql(
     shop: Path, shop_test_database: URL
 ) -> None:
-    """With two workers, each on its own clone: the suite passes, and the test database it
-    found is left with its tables created from metadata and every one of them empty."""
+    """With two workers, each on its own clone of the seeded database: the suite passes, and
+    the test database it found is left with its tables created from metadata and nothing in
+    them but the seed."""
     url = shop_test_database.render_as_string(hide_password=False)
 
     summary = assert_suite_passed(
@@ -398,7 +429,7 @@ def test_copied_conftest_isolates_the_shop_on_postgresql(
     )
 
     assert f"{SHOP_TESTS} passed" in summary
-    assert row_counts(shop_test_database) == {"products": 0}
+    assert row_counts(shop_test_database) == {"products": 1}  # the seed: the starting state
 
 
 # A tutorial-style app: a module-level engine on its own SQLite file, and a start-up that
@@ -459,6 +490,7 @@ IGNORING_ENV = {
     **{path: source for path, source in SHOP["sync"].items() if path.startswith("shop/")},
     "shop/__init__.py": "",
     "shop/models.py": MODELS,
+    "shop/seed.py": SOURCES["shop/seed.py"],
     "alembic.ini": """
         [alembic]
         script_location = migrations

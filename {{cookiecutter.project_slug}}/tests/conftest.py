@@ -66,8 +66,7 @@ pytest.register_assert_rewrite("database_isolation")
 from database_isolation import app_sessions, factory_binding, fresh_reads, schema, servers
 from database_isolation.engines import create_test_engine
 
-# Their fixtures and hooks: the database per worker, no engine but the test's, --sql-log,
-# factories bound to the test.
+# Their fixtures and hooks: per-worker databases, the engine guard, --sql-log, factories.
 pytest_plugins = [
     "database_isolation.servers",
     "database_isolation.engine_guard",
@@ -96,6 +95,9 @@ from {{ cookiecutter.package_name }}.main import app
 
 SCHEMA: schema.Schema = Path(__file__).parents[1] / "alembic.ini"
 BASE_URL = "http://localhost"  # where the client sends requests: a host your app accepts
+# Rows every test starts with (a first user...): a function given a Session, run once per run
+# after the migrations. It must add nothing twice: a test database you keep may have them.
+SEED: schema.Seed | None = None
 # ---------------------------------------------------------------------------------------------
 
 
@@ -106,7 +108,7 @@ def pytest_sessionstart(session: pytest.Session) -> None:
 
 
 def migrate(connection: Connection) -> None:
-    schema.build(connection, SCHEMA)
+    schema.build(connection, SCHEMA, SEED)
 
 
 def alembic_config(connection: Connection | None = None) -> Config:
