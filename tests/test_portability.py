@@ -35,13 +35,14 @@ MOST_CONFTEST_LINES = 200
 # The marked block's lines as generated, and what a user of the shop app writes instead.
 BLOCK_EDITS = {
     "from hero_service.db import get_session_factory as app_session_dependency": (
-        "from shop.database import get_db as app_session_dependency"
+        "from shop.database import db_session, get_db as app_session_dependency"
     ),
     "from hero_service.main import app": "from shop.main import app\nfrom shop.models import Base",
     'SCHEMA: schema.Schema = Path(__file__).parents[1] / "alembic.ini"': (
         "SCHEMA: schema.Schema = Base.metadata"
     ),
     "SEED: schema.Seed | None = None": "from shop.seed import add_house_brand as SEED",
+    "MODULE_SESSIONS: list[app_sessions.ModuleSessions] = []": "MODULE_SESSIONS = [db_session]",
 }
 
 MODELS = """
@@ -61,10 +62,11 @@ SHOP = {
     "sync": {
         "shop/database.py": """
             from sqlalchemy import create_engine
-            from sqlalchemy.orm import sessionmaker
+            from sqlalchemy.orm import scoped_session, sessionmaker
 
             engine = create_engine("sqlite:///./shop.db", connect_args={"check_same_thread": False})
             SessionLocal = sessionmaker(bind=engine, autoflush=False)
+            db_session = scoped_session(SessionLocal)  # the import job's, no dependency
 
 
             def get_db():
@@ -81,7 +83,7 @@ SHOP = {
             from sqlalchemy.exc import IntegrityError
             from sqlalchemy.orm import Session
 
-            from shop.database import get_db
+            from shop.database import db_session, get_db
             from shop.models import Product
 
             app = FastAPI()
@@ -90,6 +92,13 @@ SHOP = {
 
             class ProductIn(BaseModel):
                 name: str
+
+
+            @app.post("/products/imported", status_code=201)
+            def import_product(body: ProductIn):
+                db_session.add(Product(name=body.name))
+                db_session.commit()
+                return {"name": body.name}
 
 
             @app.post("/products", status_code=201)
@@ -161,6 +170,13 @@ SHOP = {
                 house_brand = session.scalar(select(Product).where(Product.name == "House brand"))
                 assert client.delete(f"/products/{house_brand.id}").status_code == 204
                 assert count_products(session) == 0
+
+
+            @pytest.mark.parametrize("turn", ["one", "two"])
+            def test_a_module_level_scoped_session_commits_into_a_savepoint(turn, client, session):
+                response = client.post("/products/imported", json={"name": "Imported"})
+                assert response.status_code == 201
+                assert count_products(session) == 2  # the seed's and this test's, no other
         """,
         "pyproject.toml": """
             [tool.pytest.ini_options]
@@ -173,6 +189,7 @@ SHOP = {
 
             engine = create_async_engine("sqlite+aiosqlite:///./shop.db")
             SessionLocal = async_sessionmaker(engine, expire_on_commit=False)
+            db_session = SessionLocal  # the import job's, no dependency
 
 
             async def get_db():
@@ -186,7 +203,7 @@ SHOP = {
             from sqlalchemy.exc import IntegrityError
             from sqlalchemy.ext.asyncio import AsyncSession
 
-            from shop.database import get_db
+            from shop.database import db_session, get_db
             from shop.models import Product
 
             app = FastAPI()
@@ -195,6 +212,14 @@ SHOP = {
 
             class ProductIn(BaseModel):
                 name: str
+
+
+            @app.post("/products/imported", status_code=201)
+            async def import_product(body: ProductIn):
+                async with db_session() as db:
+                    db.add(Product(name=body.name))
+                    await db.commit()
+                return {"name": body.name}
 
 
             @app.post("/products", status_code=201)
@@ -271,6 +296,15 @@ SHOP = {
                 house_brand = await session.scalar(statement)
                 assert (await client.delete(f"/products/{house_brand.id}")).status_code == 204
                 assert await count_products(session) == 0
+
+
+            @pytest.mark.parametrize("turn", ["one", "two"])
+            async def test_a_module_level_sessionmaker_commits_into_a_savepoint(
+                turn, client, session
+            ):
+                response = await client.post("/products/imported", json={"name": "Imported"})
+                assert response.status_code == 201
+                assert await count_products(session) == 2  # the seed's and this test's, no other
         """,
         "pyproject.toml": """
             [tool.pytest.ini_options]
@@ -305,7 +339,7 @@ SOURCES = {
             assert round(0.1 + 0.2, 2) == 0.3
     """,
 }
-SHOP_TESTS = 7
+SHOP_TESTS = 9
 
 
 def marked_block(conftest: str) -> tuple[int, int]:

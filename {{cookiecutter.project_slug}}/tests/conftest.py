@@ -25,16 +25,15 @@ database_isolation/ beside this file: copy both, and edit the marked block below
 
 import os
 import sys
-from collections.abc import {{ "AsyncIterator, Callable" if is_async else "Callable, Iterator" }}
+from collections.abc import {{ "AsyncIterator, " if is_async }}Callable, Iterator
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 import pytest
-from alembic.config import Config
 from fastapi import FastAPI
 {%- if is_async %}
 from httpx2 import ASGITransport, AsyncClient
-from sqlalchemy import Connection
 from sqlalchemy.engine import URL
 from sqlalchemy.ext.asyncio import (
     AsyncConnection,
@@ -72,6 +71,7 @@ pytest_plugins = [
     "database_isolation.engine_guard",
     "database_isolation.sql_watching",
     "database_isolation.factory_binding",
+    "database_isolation.app_sessions",
 ]
 
 # Unset: a private in-memory SQLite database, no server needed. Set to a database whose name
@@ -98,6 +98,8 @@ BASE_URL = "http://localhost"  # where the client sends requests: a host your ap
 # Rows every test starts with (a first user...): a function given a Session, run once per run
 # after the migrations. It must add nothing twice: a test database you keep may have them.
 SEED: schema.Seed | None = None
+# Module-level sessionmakers or scoped_sessions your code calls without a dependency.
+MODULE_SESSIONS: list[app_sessions.ModuleSessions] = []
 # ---------------------------------------------------------------------------------------------
 
 
@@ -107,12 +109,9 @@ def pytest_sessionstart(session: pytest.Session) -> None:
         servers.create_and_migrate(session.config, TEST_DATABASE_URL, migrate)
 
 
-def migrate(connection: Connection) -> None:
-    schema.build(connection, SCHEMA, SEED)
-
-
-def alembic_config(connection: Connection | None = None) -> Config:
-    return schema.alembic_config(SCHEMA, connection)
+# What builds the starting state on a connection, and the Alembic configuration of SCHEMA.
+migrate = partial(schema.build, schema=SCHEMA, seed=SEED)
+alembic_config = partial(schema.alembic_config, SCHEMA)
 
 
 @pytest.fixture(scope="session")
@@ -177,10 +176,17 @@ def sessions_joining(
 
 
 @pytest.fixture(scope="session")
-def session_factory(shared_connection: {{ Connection }}) -> {{ sessionmaker }}[{{ Session }}]:
+{%- if is_async %}
+def session_factory(
+    shared_connection: AsyncConnection,
+) -> Iterator[async_sessionmaker[AsyncSession]]:
+{%- else %}
+def session_factory(shared_connection: Connection) -> Iterator[sessionmaker[Session]]:
+{%- endif %}
     """Made once: a session joins whatever transaction its connection is in when it starts,
-    which during a test is that test's."""
-    return sessions_joining(shared_connection)
+    which during a test is that test's. MODULE_SESSIONS make such sessions too, for the run."""
+    with app_sessions.bound_to(shared_connection, MODULE_SESSIONS):
+        yield sessions_joining(shared_connection)
 
 
 @pytest.fixture

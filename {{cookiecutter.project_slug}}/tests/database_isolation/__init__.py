@@ -5,7 +5,8 @@ these modules do the work that is not that story.
     engines          the suite's one engine, on the server or on in-memory SQLite
     engine_guard     no engine but the test's: any other database is refused before it connects
     schema           the schema every test starts from: SCHEMA's migrations or tables
-    app_sessions     what the app's session dependency becomes during a test
+    app_sessions     the app's sessions during a test: its dependency's stand-in, and the
+                     module-level sessionmakers it calls directly, bound to the test's connection
     fresh_reads      the test's session reads what the requests committed, never old copies
     sql_watching     what reaches the database: sent_sql, count_queries, pytest --sql-log
     factory_binding  factory-boy factories write through the session of the running test
