@@ -1,18 +1,51 @@
-"""Jinja filters that turn free-text answers into safe literals, and the guard that keeps
-cookiecutter from running answers as templates.
+"""Jinja filters that turn free-text answers into safe literals, the guard that keeps
+cookiecutter from running answers as templates, and the rules a slug and a package name follow.
 
-Loaded by cookiecutter through ``_extensions`` in cookiecutter.json.
+Loaded by cookiecutter through ``_extensions`` in cookiecutter.json; the pre-generation hook
+imports the name rules from here too.
 """
 
 import json
+import keyword
 import os
 import re
+import sys
+from functools import cache
 from pathlib import Path
 
+from cookiecutter.exceptions import FailedHookException
 from jinja2 import Environment
 from jinja2.ext import Extension
+from slugify import slugify
 
 TEMPLATE_REPOSITORY = Path(__file__).parent
+PROJECT_FOLDER = "{{cookiecutter.project_slug}}"
+# Distributions a generated project depends on and the modules its environment installs,
+# derived from the rendered pyproject.toml by tests/names_in_use.py (which keeps it current).
+NAMES_IN_USE = TEMPLATE_REPOSITORY / "hooks" / "names_in_use.json"
+
+# The slug names the folder, the distribution and the databases: the default database URL in
+# settings.py, which holds it, fits a line of 100 columns (wrapped in parentheses), and
+# "<slug>_gw99_test", an xdist worker's test database, PostgreSQL's 63 bytes.
+MAX_SLUG_LENGTH = 45
+# The longest import of the package ("from <package>.routers.common import (") fits 100 columns.
+MAX_PACKAGE_LENGTH = 60
+# A slug is an identifier and a distribution name, which starts and ends with a letter or digit.
+SLUG = re.compile(r"[a-z]([a-z0-9_]*[a-z0-9])?")
+PACKAGE = re.compile(r"[a-z_][a-z0-9_]*")
+# For each name question: the pattern it must match, the rule that says so, its longest length.
+NAME_RULES = {
+    "project_slug": (
+        SLUG,
+        "must be a lower-case Python identifier starting with a letter and not ending with _",
+        MAX_SLUG_LENGTH,
+    ),
+    "package_name": (
+        PACKAGE,
+        "must be a lower-case Python identifier (a-z, 0-9 and _, not starting with a digit)",
+        MAX_PACKAGE_LENGTH,
+    ),
+}
 
 # Characters that YAML and TOML refuse raw inside a double-quoted string, although JSON leaves
 # them unescaped: DEL, the C1 controls, and the two Unicode non-characters YAML forbids.
@@ -58,7 +91,8 @@ def _python_character(character: str, quote: str) -> str:
 
 
 def one_line(value: object) -> str:
-    """Free text folded onto one line (for single-line comments)."""
+    """Free text folded onto one line, its runs of whitespace made one space (for single-line
+    comments, and for package metadata, where a line break would start a new field)."""
     return " ".join(str(value).split())
 
 
@@ -128,6 +162,61 @@ def template_paths() -> tuple[str, ...]:
     return tuple(sorted((path for path in paths if "{" in path), key=len, reverse=True))
 
 
+@cache
+def names_in_use() -> dict[str, frozenset[str]]:
+    """The generated project's dependencies (canonical names) and installed modules."""
+    names = json.loads(NAMES_IN_USE.read_text(encoding="utf-8"))
+    return {kind: frozenset(values) for kind, values in names.items()}
+
+
+def name_problem(question: str, name: str) -> str | None:
+    """Why ``name`` cannot answer ``question`` (project_slug or package_name), or None."""
+    pattern, rule, limit = NAME_RULES[question]
+    is_slug = question == "project_slug"
+    if not pattern.fullmatch(name):
+        return rule
+    if len(name) > limit:
+        return f"is longer than {limit} characters"
+    if keyword.iskeyword(name):
+        return "is a Python keyword"
+    if is_slug and name.replace("_", "-") in names_in_use()["distributions"]:
+        return "is the name of a distribution the project depends on (uv refuses the project)"
+    if not is_slug and name in sys.stdlib_module_names | names_in_use()["modules"]:
+        return f"would shadow the module {name!r} that the project imports or installs"
+    return None
+
+
+def refusal(question: str, name: str) -> str | None:
+    """The one ``ERROR:`` line refusing ``name`` as the answer to ``question``, or None."""
+    problem = name_problem(question, name)
+    return f"ERROR: {question} {name!r} {problem}." if problem else None
+
+
+def default_slug(project_name: object) -> str:
+    """The project name made a slug; prefixed with "project" when the plain one would be refused
+    as a slug or as the package name it is the default of (a leading digit, a keyword, a
+    module's or a dependency's name, no letter at all)."""
+    plain: str = slugify(str(project_name), separator="_", max_length=MAX_SLUG_LENGTH)
+    if not name_problem("project_slug", plain) and not name_problem("package_name", plain):
+        return plain
+    prefixed: str = slugify(f"project {project_name}", separator="_", max_length=MAX_SLUG_LENGTH)
+    return prefixed
+
+
+def project_folder(slug: object) -> str:
+    """The project folder's name: the slug, once it is known to be a usable one.
+
+    Cookiecutter creates this folder, and every parent a slug such as ``a/b`` or ``/tmp/x``
+    spells, before the pre-generation hook runs; so the slug is refused here, before anything
+    is written.
+    """
+    error = refusal("project_slug", str(slug))
+    if error:
+        print(error, file=sys.stderr)  # as the hook does: the one line a user reads
+        raise FailedHookException("Stopping generation: the project_slug answer was refused")
+    return str(slug)
+
+
 class QuotingExtension(Extension):
     """Registers the filters, and renders answers as the text they are, never as templates.
 
@@ -139,6 +228,9 @@ class QuotingExtension(Extension):
     cookiecutter renders from a string passes through ``preprocess`` below: the template's own
     texts pass unchanged, anything else (an answer) is turned into an expression that renders
     it verbatim. Answers typed at the prompts are never rendered by cookiecutter.
+
+    The project folder's name is rendered through ``project_folder``, which refuses an unusable
+    slug before cookiecutter creates the folder.
     """
 
     def __init__(self, environment: Environment) -> None:
@@ -148,10 +240,16 @@ class QuotingExtension(Extension):
         environment.filters["one_line"] = one_line
         environment.filters["markdown_text"] = markdown_text
         environment.filters["python_noqa"] = python_noqa
+        environment.filters["default_slug"] = default_slug
+        environment.filters["project_folder"] = project_folder
+        # Where the hooks find this module (they run as copies in a temporary folder).
+        environment.globals["template_repository"] = str(TEMPLATE_REPOSITORY)
         self.trusted_texts = template_texts()
         self.trusted_paths = template_paths()
 
     def preprocess(self, source: str, name: str | None, filename: str | None = None) -> str:
+        if name is None and source == PROJECT_FOLDER:
+            return "{{ cookiecutter.project_slug | project_folder }}"
         if name is not None or source in self.trusted_texts:
             return source  # a template file, or one of the template's own texts
         for path in self.trusted_paths:

@@ -19,7 +19,7 @@ class {name}(SQLModel, table=True):
     __tablename__ = "{table}"
     id: int | None = Field(default=None, primary_key=True)
     hero_id: int = Field(foreign_key="hero.id", index=True)
-    entry: str = Field(max_length=NAME_LENGTH)
+    entry: Name
 """
 
 MIGRATION_HEADER = '''\

@@ -1,19 +1,23 @@
-"""The generated suite refuses a PostgreSQL database not named for testing, before any write.
+"""The generated suite refuses a database not made for testing, before any write.
 
-A real database is set up on the server: a table with a sentinel row. The generated suite is
-pointed at it with TEST_DATABASE_URL: a name with no ``_test`` at all (a serial run), and one
-with ``_test`` inside it rather than at its end (under ``pytest -n 2``). It must stop with
-pytest's usage-error status and one message naming the database and the ``_test`` rule,
-never print the password, and leave the database exactly as it was: same tables, same row,
-no Alembic table, no per-worker clone on the server.
+A real database is set up on the server (or as an SQLite file): a table with a sentinel row.
+The generated suite is pointed at it with TEST_DATABASE_URL, directly (a name with no ``_test``,
+or ``_test`` inside it rather than at its end) or by the detours a driver follows over the
+URL's own path: psycopg's ``?dbname=`` (alone, or with ``?host=&port=`` over a dead port),
+PyMySQL's ``?database=``, serially and under ``pytest -n 2``. It must stop with pytest's
+usage-error status and one message naming the problem, never print the password, and leave
+the database exactly as it was: same tables, same row, no Alembic table, and no test database
+or per-worker clone made on the server.
 """
 
+import sqlite3
 import uuid
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
-from sqlalchemy import text
-from sqlalchemy.engine import URL
+from sqlalchemy import inspect, text
+from sqlalchemy.engine import URL, make_url
 
 from tests.conftest import (
     Rendering,
@@ -35,34 +39,53 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> Rendering:
     return render(tmp_path_factory.mktemp("guard"))
 
 
-@pytest.fixture
-def real_database(name_pattern: str, postgresql_server: URL) -> Iterator[URL]:
-    """A database named after ``name_pattern``, holding a sentinel table and row; dropped
-    afterwards."""
-    name = name_pattern.format(id=uuid.uuid4().hex[:8])
-    create_database(postgresql_server, name)
-    database = postgresql_server.set(database=name)
+def add_sentinel(database: URL) -> None:
     with connected(database) as connection:
         connection.execute(text("CREATE TABLE sentinel (id integer PRIMARY KEY, note text)"))
         connection.execute(text("INSERT INTO sentinel VALUES (:id, :note)"), SENTINEL_ROW)
         connection.commit()
+
+
+@pytest.fixture
+def real_database(name_pattern: str, server: str, request: pytest.FixtureRequest) -> Iterator[URL]:
+    """A database named after ``name_pattern`` on ``server``'s fixture, holding a sentinel
+    table and row; dropped afterwards."""
+    server_url: URL = request.getfixturevalue(server)
+    name = name_pattern.format(id=uuid.uuid4().hex[:8])
+    create_database(server_url, name)
+    database = server_url.set(database=name)
+    add_sentinel(database)
     yield database
-    drop_database(postgresql_server, name)
+    drop_database(server_url, name)
 
 
 def tables_and_rows(database: URL) -> dict[str, list[tuple[object, ...]]]:
-    """Every table in the public schema, with all its rows."""
+    """Every table in the database, with all its rows."""
     with connected(database) as connection:
-        tables = connection.scalars(
-            text("SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY 1")
-        ).all()
+        quote = connection.dialect.identifier_preparer.quote
         return {
-            table: [tuple(row) for row in connection.execute(text(f'SELECT * FROM "{table}"'))]
-            for table in tables
+            table: [tuple(row) for row in connection.execute(text(f"SELECT * FROM {quote(table)}"))]
+            for table in sorted(inspect(connection).get_table_names())
         }
 
 
+def run_suite(project: Rendering, url: str, workers: list[str]) -> str:
+    """The generated suite on ``url``: it must stop with a usage error; returns its output."""
+    result = run_python(project.path, "-m", "pytest", *workers, TEST_DATABASE_URL=url)
+    output = result.stdout + result.stderr
+    assert result.returncode == USAGE_ERROR, output
+    assert "Traceback" not in output
+    assert "INTERNALERROR" not in output
+    return output
+
+
+def made_on_the_server(server: URL, real: URL) -> list[str]:
+    """Databases named after ``real`` that the suite made: a test database, or a clone."""
+    return [name for name in database_names(server) if name.startswith(f"{real.database}_")]
+
+
 @pytest.mark.postgresql
+@pytest.mark.parametrize("server", ["postgresql_server"])
 @pytest.mark.parametrize(
     ("name_pattern", "workers"),
     [
@@ -71,25 +94,86 @@ def tables_and_rows(database: URL) -> dict[str, list[tuple[object, ...]]]:
     ],
 )
 def test_suite_refuses_a_database_without_the_test_marker(
-    project: Rendering,
-    postgresql_server: URL,
-    name_pattern: str,
-    real_database: URL,
-    workers: list[str],
+    project: Rendering, postgresql_server: URL, real_database: URL, workers: list[str]
 ) -> None:
     """Usage-error exit, one message naming the database and the rule, no password shown,
     and the database's tables and rows exactly as before; no clone was made."""
     before = tables_and_rows(real_database)
     url = real_database.render_as_string(hide_password=False)
 
-    result = run_python(project.path, "-m", "pytest", *workers, TEST_DATABASE_URL=url)
+    output = run_suite(project, url, workers)
 
-    output = result.stdout + result.stderr
-    assert result.returncode == USAGE_ERROR, output
     assert f"names database {real_database.database!r}" in output
     assert "must end in '_test'" in output
     assert url not in output
     assert f":{real_database.password}@" not in output
     assert tables_and_rows(real_database) == before == {"sentinel": [SENTINEL]}
-    clone_prefix = f"{real_database.database}_gw"
-    assert not [name for name in database_names(postgresql_server) if name.startswith(clone_prefix)]
+    assert made_on_the_server(postgresql_server, real_database) == []
+
+
+def detour(real: URL, form: str) -> tuple[str, list[str]]:
+    """A URL whose path names ``<real>_test`` while its query sends the driver to ``real``,
+    the options it must be refused for, and the pytest options of the run."""
+    marked = real.set(database=f"{real.database}_test")
+    if form == "dbname":
+        return f"{url_text(marked)}?dbname={real.database}", ["dbname"]
+    if form == "host-port-dbname":
+        dead_port = marked.set(port=1)
+        query = f"host={real.host}&port={real.port}&dbname={real.database}"
+        return f"{url_text(dead_port)}?{query}", ["dbname", "host", "port"]
+    return f"{url_text(marked)}?database={real.database}", ["database"]
+
+
+def url_text(url: URL) -> str:
+    return url.render_as_string(hide_password=False)
+
+
+@pytest.mark.parametrize(
+    ("server", "form", "workers"),
+    [
+        pytest.param("postgresql_server", "dbname", [], marks=pytest.mark.postgresql),
+        pytest.param(
+            "postgresql_server", "dbname", ["-n", "2"], marks=pytest.mark.postgresql, id="xdist"
+        ),
+        pytest.param("postgresql_server", "host-port-dbname", [], marks=pytest.mark.postgresql),
+        pytest.param("mysql_server", "database", [], marks=pytest.mark.mysql),
+    ],
+)
+@pytest.mark.parametrize("name_pattern", ["real_{id}"])
+def test_suite_refuses_a_query_that_redirects_the_driver(
+    project: Rendering,
+    request: pytest.FixtureRequest,
+    server: str,
+    real_database: URL,
+    form: str,
+    workers: list[str],
+) -> None:
+    """The query's database, host and port would win over the URL's path: refused before any
+    connection, naming the options; the real database keeps its tables and rows, and no test
+    database or clone is made on the server."""
+    url, options = detour(real_database, form)
+    before = tables_and_rows(real_database)
+
+    output = run_suite(project, url, workers)
+
+    assert f"carries {', '.join(f'?{option}=' for option in options)}," in output
+    assert f":{real_database.password}@" not in output
+    assert tables_and_rows(real_database) == before == {"sentinel": [SENTINEL]}
+    assert made_on_the_server(request.getfixturevalue(server), real_database) == []
+
+
+def test_suite_refuses_an_sqlite_file_without_the_marker(
+    project: Rendering, tmp_path: Path
+) -> None:
+    """The service's own SQLite file is refused, and keeps its one table and its row."""
+    service_file = tmp_path / "hero_service.db"
+    add_sentinel(make_url(f"sqlite:///{service_file}"))
+
+    output = run_suite(project, f"sqlite:///{service_file}", [])
+
+    assert f"names SQLite file {str(service_file)!r}" in output
+    assert "file name must end in '_test'" in output
+    with sqlite3.connect(service_file) as connection:
+        tables = connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+        assert [name for (name,) in tables] == ["sentinel"]
+        assert connection.execute("SELECT * FROM sentinel").fetchall() == [SENTINEL]

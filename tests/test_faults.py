@@ -25,10 +25,10 @@ from tests.conftest import (
     Rendering,
     assert_suite_passed,
     child_environment,
+    create_database,
     database_names,
     drop_database,
     render,
-    row_counts,
     run_python,
 )
 from tests.served import (
@@ -72,9 +72,9 @@ def passed_count(log: Path) -> int:
 
 
 def worker_clones(server: URL, database: URL) -> set[str]:
-    """The per-worker copies (``<stem>_gwN_test``) of ``database`` present on the server."""
+    """The per-worker copies (``<stem>_gwN_<run>_test``) of ``database`` on the server."""
     stem = (database.database or "").removesuffix("_test")
-    clone = re.compile(rf"{re.escape(stem)}_gw\d+_test")
+    clone = re.compile(rf"{re.escape(stem)}_gw\d+_[0-9a-f]{{8}}_test")
     return {name for name in database_names(server) if clone.fullmatch(name)}
 
 
@@ -82,8 +82,9 @@ def worker_clones(server: URL, database: URL) -> set[str]:
 def test_suite_killed_mid_run_leaves_nothing_behind(
     project: Rendering, postgresql_server: URL, killed_run_database: URL, tmp_path: Path
 ) -> None:
-    """SIGKILL to the whole -n 2 run after some tests passed; the next run passes, and then
-    every table of the test database is empty and no per-worker clone is left."""
+    """SIGKILL to the whole -n 2 run after some tests passed; the next run reclaims the test
+    database and the clones the killed run made (the suite's own, their run over), passes,
+    and leaves nothing of them; a look-alike database the suite did not make stays."""
     url = killed_run_database.render_as_string(hide_password=False)
     log = tmp_path / "killed-run.log"
     with log.open("w") as output:
@@ -103,14 +104,15 @@ def test_suite_killed_mid_run_leaves_nothing_behind(
     assert run.returncode == -signal.SIGKILL
     assert "passed" not in log.read_text().splitlines()[-1], "the run ended before the kill"
     assert worker_clones(postgresql_server, killed_run_database), "no clone to clean up"
+    look_alike = f"{killed_run_database.database.removesuffix('_test')}_gw7_0123abcd_test"
+    create_database(postgresql_server, look_alike)
 
     next_run = run_python(project.path, "-m", "pytest", "-n", "2", TEST_DATABASE_URL=url)
 
     assert_suite_passed(next_run)
-    counts = row_counts(killed_run_database)
-    assert counts, "the killed run should have migrated the test database"
-    assert counts == dict.fromkeys(counts, 0)
-    assert worker_clones(postgresql_server, killed_run_database) == set()
+    names = database_names(postgresql_server)
+    assert killed_run_database.database not in names
+    assert worker_clones(postgresql_server, killed_run_database) == {look_alike}
 
 
 @pytest.fixture(scope="module")

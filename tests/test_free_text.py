@@ -5,6 +5,7 @@ import tomllib
 
 import pytest
 
+from local_extensions import one_line
 from tests.conftest import Rendering, render, run_python
 
 AWKWARD = {
@@ -20,11 +21,12 @@ def awkward_rendering(tmp_path_factory: pytest.TempPathFactory) -> Rendering:
 
 
 def test_toml_keeps_description_and_author(awkward_rendering: Rendering) -> None:
-    """pyproject.toml parses and holds the description and author exactly as answered."""
+    """pyproject.toml parses and holds the description and author as answered, on one line
+    each (the package metadata they become has one field a line)."""
     project = tomllib.loads((awkward_rendering.path / "pyproject.toml").read_text())["project"]
 
-    assert project["description"] == AWKWARD["description"]
-    assert project["authors"] == [{"name": AWKWARD["author"]}]
+    assert project["description"] == one_line(AWKWARD["description"])
+    assert project["authors"] == [{"name": one_line(AWKWARD["author"])}]
 
 
 def test_python_keeps_the_project_name(awkward_rendering: Rendering) -> None:

@@ -1,37 +1,109 @@
-"""The pre-generation hook: bad names stop generation with one clear line and leave nothing."""
+"""Project names: a bad one stops generation with one clear line and leaves nothing on disk; the
+default slug is never a bad one; the lists of names in use are derived, and current; the
+longest allowed names make a project that passes its own lint, type check and suite."""
 
+import json
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import run_cookiecutter_cli
+from local_extensions import (
+    MAX_PACKAGE_LENGTH,
+    MAX_SLUG_LENGTH,
+    NAMES_IN_USE,
+    default_slug,
+    refusal,
+)
+from tests.conftest import (
+    Rendering,
+    assert_suite_passed,
+    render,
+    run_cookiecutter_cli,
+    run_python,
+)
+from tests.names_in_use import names_in_use
 
-BAD_NAMES = {
-    "hero-service": "lower-case Python identifier",
-    "HeroService": "lower-case Python identifier",
-    "1heroes": "lower-case Python identifier",
-    "héros": "lower-case Python identifier",
+SLUG_RULE = "lower-case Python identifier starting with a letter"
+PACKAGE_RULE = "lower-case Python identifier (a-z, 0-9 and _"
+DEPENDENCY = "is the name of a distribution the project depends on"
+
+BAD_SLUGS = {
+    "hero-service": SLUG_RULE,
+    "HeroService": SLUG_RULE,
+    "1heroes": SLUG_RULE,
+    "héros": SLUG_RULE,
+    "_heroes": SLUG_RULE,
+    "heroes_": SLUG_RULE,
+    "a/b": SLUG_RULE,
+    "..": SLUG_RULE,
     "class": "Python keyword",
-    "fastapi": "would shadow the module 'fastapi'",
-    "sqlmodel": "would shadow the module 'sqlmodel'",
-    "tests": "would shadow the module 'tests'",
-    "json": "would shadow the module 'json'",
+    "s" * 46: "longer than 45 characters",
+    # Distributions the project depends on, directly, for development, or indirectly.
+    "fastapi": DEPENDENCY,
+    "ruff": DEPENDENCY,
+    "mypy": DEPENDENCY,
+    "factory_boy": DEPENDENCY,
+    "httpx2": DEPENDENCY,
+    "pytest_xdist": DEPENDENCY,
+    "typing_extensions": DEPENDENCY,
+}
+# Modules of the environment (direct, development and indirect dependencies), of the standard
+# library, and the project's own top-level folders and test modules.
+SHADOWED_MODULES = (
+    *("fastapi", "sqlmodel", "mako", "click", "h11", "dotenv", "typing_extensions", "pymysql"),
+    *("xdist", "json", "tests", "conftest", "factories"),
+)
+BAD_PACKAGES = {
+    "hero-service": PACKAGE_RULE,
+    "1heroes": PACKAGE_RULE,
+    "class": "Python keyword",
+    "p" * 61: "longer than 60 characters",
+    **{name: f"would shadow the module {name!r}" for name in SHADOWED_MODULES},
 }
 
 
-@pytest.mark.parametrize("question", ["project_slug", "package_name"])
-@pytest.mark.parametrize("name", BAD_NAMES)
-def test_bad_name_stops_generation(question: str, name: str, tmp_path: Path) -> None:
-    """Exit status 1, exactly one ERROR: line naming the value and the rule, no folder left."""
-    result = run_cookiecutter_cli(tmp_path, f"{question}={name}")
+@pytest.mark.parametrize(
+    ("question", "name", "rule"),
+    [("project_slug", name, rule) for name, rule in BAD_SLUGS.items()]
+    + [("package_name", name, rule) for name, rule in BAD_PACKAGES.items()],
+)
+def test_bad_name_is_refused(question: str, name: str, rule: str) -> None:
+    """The refusal is one line starting ERROR: that names the question, the value and the rule."""
+    error = refusal(question, name)
+
+    assert error is not None
+    assert error.startswith(f"ERROR: {question} {name!r} ")
+    assert rule in error
+    assert "\n" not in error
+
+
+def errors_in(stderr: str) -> list[str]:
+    return [line for line in stderr.splitlines() if line.startswith("ERROR:")]
+
+
+@pytest.mark.parametrize(
+    ("answer", "question"),
+    [
+        ("project_slug=a/b", "project_slug"),
+        ("project_slug={outside}/x", "project_slug"),
+        ("project_slug=factory_boy", "project_slug"),
+        ("package_name=mako", "package_name"),
+        ("project_slug=json", "package_name"),  # the package name defaults to the slug
+    ],
+)
+def test_bad_name_stops_generation(answer: str, question: str, tmp_path: Path) -> None:
+    """Exit status 1, exactly one ERROR: line naming the question, nothing written: not in the
+    output folder, nor where a slug with slashes or an absolute path points."""
+    output, outside = tmp_path / "out", tmp_path / "outside"
+
+    result = run_cookiecutter_cli(output, answer.format(outside=outside))
 
     assert result.returncode == 1
-    errors = [line for line in result.stderr.splitlines() if line.startswith("ERROR:")]
+    errors = errors_in(result.stderr)
     assert len(errors) == 1, result.stderr
     assert question in errors[0]
-    assert repr(name) in errors[0]
-    assert BAD_NAMES[name] in errors[0]
-    assert list(tmp_path.iterdir()) == []
+    assert list(output.iterdir()) == []
+    assert not outside.exists()
 
 
 def test_good_names_generate(tmp_path: Path) -> None:
@@ -40,3 +112,77 @@ def test_good_names_generate(tmp_path: Path) -> None:
 
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "hero_api" / "src" / "heroes" / "main.py").is_file()
+
+
+@pytest.mark.parametrize(
+    ("project_name", "slug"),
+    [
+        ("Hero Service", "hero_service"),
+        ("3D Printing Service", "project_3d_printing_service"),
+        ("Json", "project_json"),
+        ("FastAPI", "project_fastapi"),
+        ("Class", "project_class"),
+        ("Typing Extensions", "project_typing_extensions"),
+        ("🦸", "project"),
+        ("Customer Notification " * 5, "customer_notification_customer_notification_c"),
+    ],
+)
+def test_default_slug_is_never_refused(project_name: str, slug: str) -> None:
+    """The slug made from a project name is usable as slug and package name: one that would be
+    refused (a leading digit, a keyword, a name in use, no letter) gets the prefix project_."""
+    assert default_slug(project_name) == slug
+    assert refusal("project_slug", slug) is None
+    assert refusal("package_name", slug) is None
+
+
+def test_project_named_with_a_leading_digit_generates(tmp_path: Path) -> None:
+    """``3D Printing Service`` with every other answer defaulted renders a project."""
+    result = run_cookiecutter_cli(tmp_path, "project_name=3D Printing Service")
+
+    assert result.returncode == 0, result.stderr
+    assert (
+        tmp_path / "project_3d_printing_service" / "src" / "project_3d_printing_service"
+    ).is_dir()
+
+
+def test_names_in_use_are_current() -> None:
+    """hooks/names_in_use.json is what tests/names_in_use.py derives from the dependencies the
+    rendered pyproject.toml declares, as this environment installs them (regenerate it with
+    ``uv run python -m tests.names_in_use``)."""
+    assert json.loads(NAMES_IN_USE.read_text()) == names_in_use()
+
+
+@pytest.fixture(scope="module")
+def longest_names(tmp_path_factory: pytest.TempPathFactory) -> Rendering:
+    """The longest slug and package name allowed, a long project name, in the combination whose
+    lines hold the most of them (SQLAlchemy schemas, the PostgreSQL URL)."""
+    answers = {
+        "project_name": "Customer Notification Service " * 8,
+        "project_slug": ("customer_notification_service" * 2)[:MAX_SLUG_LENGTH],
+        "package_name": ("notifications_" * 5)[:MAX_PACKAGE_LENGTH],
+        "orm": "sqlalchemy",
+        "api": "async",
+        "database": "postgresql",
+    }
+    return render(tmp_path_factory.mktemp("longest-names"), **answers)
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["ruff", "check", "--no-cache", "."],
+        ["ruff", "format", "--check", "--no-cache", "."],
+        ["mypy"],
+    ],
+    ids=["ruff-check", "ruff-format", "mypy"],
+)
+def test_longest_names_pass_the_project_lint(longest_names: Rendering, command: list[str]) -> None:
+    """ruff check, ruff format --check and mypy --strict pass whatever the names' length."""
+    result = run_python(longest_names.path, "-m", *command)
+
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_longest_names_pass_the_project_suite(longest_names: Rendering) -> None:
+    """The generated suite passes with the longest names (on SQLite)."""
+    assert_suite_passed(run_python(longest_names.path, "-m", "pytest", "-p", "no:randomly"))

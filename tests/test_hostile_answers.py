@@ -6,23 +6,29 @@ an answer could run Python); answers typed at the prompts it takes as they are. 
 Jinja extension (local_extensions.py) turns every answer back into the text it is. These tests
 give project_name, description and author quotes of both kinds, backslashes, newlines,
 ``{{``/``{%``/``{#``, shell command substitutions, Markdown, non-ASCII text and 5,000-character
-values, through all three paths, and prove: no command in them ran, ``{{ 7*7 }}`` stays as
-written, the Python, TOML, YAML, INI and Markdown files parse and carry the answers exactly,
-ruff passes, and the generated suite passes.
+values, line breaks of every kind followed by ``Requires-Dist:``, and TOML syntax, through all
+three paths, and prove: no command in them ran, ``{{ 7*7 }}`` stays as written, the Python,
+TOML, YAML, INI and Markdown files parse and carry the answers exactly (one line each where
+the format has one), the wheel built from the project declares only its own metadata, ruff
+passes, and the generated suite passes.
 """
 
 import configparser
+import email.parser
+import email.policy
 import itertools
 import json
 import subprocess
 import sys
 import tomllib
+import zipfile
 from pathlib import Path
 
 import pytest
 import yaml
 from markdown_it import MarkdownIt
 
+from local_extensions import one_line
 from tests.conftest import (
     Rendering,
     assert_suite_passed,
@@ -48,6 +54,8 @@ def hostile(field: str, marker: Path) -> str:
             "``` # heading <b>html</b> &amp; [link](x) *em* _em_ ~~del~~ | a | $math$",
             "- not a list\n1. not a list either\n---\n===",
             "ünïcødé — 漢字 — عربي — 🦸‍♀️ — \u00a0nbsp — \u2028 line separator",
+            "Requires-Dist: evilpkg>=6.6.6\rRequires-Dist: cr\x0bRequires-Dist: vt\x85nel",
+            '"""\'\'\' ] [project] dependencies = ["evilpkg"] # a = "b" \\u0000',
         ]
     )
 
@@ -145,13 +153,40 @@ def test_toml_holds_the_answers_exactly(
     hostile_rendering: tuple[Rendering, dict[str, str]],
 ) -> None:
     """pyproject.toml parses; description and author are the answers, character for character
-    (so ``{{ 7*7 }}`` was not turned into 49)."""
+    once folded onto one line (so ``{{ 7*7 }}`` was not turned into 49)."""
     rendering, given = hostile_rendering
     project = tomllib.loads((rendering.path / "pyproject.toml").read_text())["project"]
 
-    assert project["description"] == given["description"]
-    assert project["authors"] == [{"name": given["author"]}]
+    assert project["description"] == one_line(given["description"])
+    assert project["authors"] == [{"name": one_line(given["author"])}]
     assert "{{ 7*7 }}" in project["description"]
+
+
+def test_wheel_metadata_has_only_the_expected_fields(
+    command_line: tuple[Rendering, dict[str, str]], tmp_path: Path
+) -> None:
+    """The wheel the project's own build backend (hatchling) makes declares exactly the fields
+    of pyproject.toml: the description and author on one line each as Summary and Author, the
+    declared dependencies and no other (``Requires-Dist: evilpkg`` in an answer stays text)."""
+    rendering, given = command_line
+    build = f"from hatchling.build import build_wheel; print(build_wheel({str(tmp_path)!r}))"
+    result = run_python(rendering.path, "-c", build)
+    assert result.returncode == 0, result.stderr
+    with zipfile.ZipFile(tmp_path / result.stdout.split()[-1]) as wheel:
+        [name] = [name for name in wheel.namelist() if name.endswith(".dist-info/METADATA")]
+        text = wheel.read(name).decode()
+    metadata = email.parser.Parser(policy=email.policy.default).parsestr(text)
+    project = tomllib.loads((rendering.path / "pyproject.toml").read_text())["project"]
+
+    assert sorted(metadata.keys()) == sorted(
+        ["Metadata-Version", "Name", "Version", "Summary", "Author", "Requires-Python"]
+        + ["Description-Content-Type"]
+        + ["Requires-Dist"] * len(project["dependencies"])
+    )
+    assert metadata["Summary"] == one_line(given["description"])
+    assert metadata["Author"] == one_line(given["author"])
+    assert sorted(metadata.get_all("Requires-Dist")) == sorted(project["dependencies"])
+    assert text.split("\n\n", 1)[1] == (rendering.path / "README.md").read_text()
 
 
 def test_python_holds_the_project_name_exactly(

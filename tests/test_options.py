@@ -35,9 +35,12 @@ def test_code_of_the_other_api_is_absent(rendering: Rendering) -> None:
     """A sync project has no async code; an async project has no sync session or TestClient."""
     sources = "\n".join(python_sources(rendering).values())
     if rendering.answers["api"] == "sync":
-        # main.py's lifespan, exception handler and middleware are async in every FastAPI app.
+        # The lifespan, exception handlers and middleware (main.py, and the handlers it registers
+        # from routers/common.py) are async in every FastAPI app.
         beyond_the_app = "\n".join(
-            source for path, source in python_sources(rendering).items() if path.name != "main.py"
+            source
+            for path, source in python_sources(rendering).items()
+            if path.name not in {"main.py", "common.py"}
         )
         assert not re.search(r"AsyncSession|aiosqlite", sources)
         assert not re.search(r"\bawait\b|async def", beyond_the_app)

@@ -34,7 +34,7 @@ MOST_CONFTEST_LINES = 200
 
 # The marked block's lines as generated, and what a user of the shop app writes instead.
 BLOCK_EDITS = {
-    "from hero_service.db import get_session_factory as app_session_dependency": (
+    "from hero_service.db import (\n    get_session_factory as app_session_dependency,\n)": (
         "from shop.database import db_session, get_db as app_session_dependency"
     ),
     "from hero_service.main import app": "from shop.main import app\nfrom shop.models import Base",
@@ -180,7 +180,7 @@ SHOP = {
         """,
         "pyproject.toml": """
             [tool.pytest.ini_options]
-            testpaths = ["shop/tests", "billing/tests"]
+            testpaths = ["shop/tests"]
         """,
     },
     "async": {
@@ -308,15 +308,15 @@ SHOP = {
         """,
         "pyproject.toml": """
             [tool.pytest.ini_options]
-            testpaths = ["shop/tests", "billing/tests"]
+            testpaths = ["shop/tests"]
             asyncio_mode = "auto"
             asyncio_default_fixture_loop_scope = "session"
             asyncio_default_test_loop_scope = "session"
         """,
     },
 }
-# The shop's tests live in a package named `tests` inside its app package, as do those of another
-# app of the repo (pytest sees two `tests` packages): the conftest goes beside the shop's.
+# The shop's tests live in a package named `tests` inside its app package: the conftest and
+# database_isolation/ go beside them, and import by their own names, never through `tests`.
 SHOP_TESTS_FOLDER = "shop/tests"
 SOURCES = {
     "shop/__init__.py": "",
@@ -332,14 +332,8 @@ SOURCES = {
             if session.scalar(select(Product).where(Product.name == "House brand")) is None:
                 session.add(Product(name="House brand"))
     """,
-    "billing/__init__.py": "",
-    "billing/tests/__init__.py": "",
-    "billing/tests/test_billing.py": """
-        def test_billing_needs_no_database():
-            assert round(0.1 + 0.2, 2) == 0.3
-    """,
 }
-SHOP_TESTS = 9
+SHOP_TESTS = 8
 
 
 def marked_block(conftest: str) -> tuple[int, int]:
@@ -507,7 +501,7 @@ TUTORIAL = {
     """,
 }
 TUTORIAL_EDITS = {
-    "from hero_service.db import get_session_factory as app_session_dependency": (
+    "from hero_service.db import (\n    get_session_factory as app_session_dependency,\n)": (
         "from tutorial.main import get_session as app_session_dependency"
     ),
     "from hero_service.main import app": (

@@ -5,16 +5,23 @@ pytest there, FUZZ_PACKAGE naming the project's package. The app is the producti
 create_app() on a temporary SQLite file that Alembic migrated to head, its lifespan running,
 nothing overridden. Hypothesis is derandomized, so every run sends the same requests. The
 number of requests sent to each operation is written as JSON to the file FUZZ_REPORT names.
+
+Schemathesis sends only what JSON can carry. HOSTILE_VALUES adds what a client can send anyway
+and Python's JSON parser takes: NaN, Infinity, 1e400 (infinity), lone UTF-16 surrogates, NUL
+characters, long strings, bytes that are not UTF-8; test_hostile_bodies sends them, raw, in the
+fields of every operation that takes a body.
 """
 
 import importlib
 import inspect
 import json
 import os
+import re
 import tempfile
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 import schemathesis
@@ -22,7 +29,8 @@ from alembic import command
 from alembic.config import Config
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from hypothesis import HealthCheck, settings
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from schemathesis import checks
 
 PACKAGE = os.environ["FUZZ_PACKAGE"]
@@ -51,7 +59,10 @@ def migrated_app() -> FastAPI:
     return app
 
 
-# What the responses must satisfy. Not asserted here: whether the app accepts every request the
+# What the responses must satisfy. schemathesis's own Allow checks look at OPTIONS answers and at
+# 405s of its coverage phase only, and take an empty header for a present one: the Allow header
+# of a 405 is asserted by test_every_other_method_answers_405_naming_the_paths_methods below.
+# Not asserted here: whether the app accepts every request the
 # schema allows and rejects every other (positive_data_acceptance, negative_data_rejection).
 CHECKS = [
     checks.not_a_server_error,
@@ -64,6 +75,8 @@ CHECKS = [
 ]
 
 APP = migrated_app()
+# Its requests use the lifespan's engine (the lifespan fixture runs it); a 500 is an answer.
+CLIENT = TestClient(APP, raise_server_exceptions=False)
 schema = schemathesis.openapi.from_asgi("/openapi.json", APP)
 
 
@@ -87,3 +100,78 @@ def test_operation_conforms(case: schemathesis.Case) -> None:
     """No 5xx, and every status, header and body matches what the schema documents."""
     SENT[case.operation.label] += 1
     case.call_and_validate(checks=CHECKS)
+
+
+def json_string(text: str) -> bytes:
+    """``text`` as a JSON string, every character outside ASCII escaped (surrogates too)."""
+    return json.dumps(text).encode()
+
+
+HOSTILE_VALUES = st.one_of(
+    st.sampled_from(
+        [
+            b"NaN",
+            b"Infinity",
+            b"-Infinity",
+            b"1e400",
+            b"9" * 5000,  # more digits than Python turns into an int
+            b'"\\ud800"',
+            b'"name\\udfff"',
+            b'"\\u0000"',
+            b'"\xff\xfe"',  # not UTF-8
+            json_string("x" * 200_000),
+        ]
+    ),
+    st.text(st.characters(categories=["Cs", "Cc", "Zs", "Lu"]), max_size=20).map(json_string),
+    st.sampled_from([b'"Hostile"', b"1", b"null", b"[]", b"{}"]),
+)
+
+
+def body_operations() -> list[Any]:
+    """(method, path, field names) of every operation whose request body is a JSON object."""
+    spec = APP.openapi()
+    schemas = spec["components"]["schemas"]
+    operations = []
+    for path, methods in spec["paths"].items():
+        for method, operation in methods.items():
+            body: dict[str, Any] = operation.get("requestBody", {})
+            reference = body.get("content", {}).get("application/json", {}).get("schema", {})
+            if "$ref" in reference:
+                fields = list(schemas[reference["$ref"].split("/")[-1]]["properties"])
+                label = f"{method.upper()} {path}"
+                operations.append(pytest.param(method.upper(), path, fields, id=label))
+    return operations
+
+
+@pytest.mark.parametrize(("method", "path", "fields"), body_operations())
+@settings(max_examples=MAX_EXAMPLES, deadline=None, derandomize=True)
+@given(data=st.data())
+def test_hostile_bodies(method: str, path: str, fields: list[str], data: st.DataObject) -> None:
+    """No 5xx and no error body over 4 KB, whatever the fields hold."""
+    values = data.draw(st.dictionaries(st.sampled_from(fields), HOSTILE_VALUES, min_size=1))
+    body = b", ".join(json_string(field) + b": " + value for field, value in values.items())
+    url = re.sub(r"\{\w+\}", "1", path)  # the first row, if there is one
+
+    response = CLIENT.request(
+        method, url, content=b"{" + body + b"}", headers={"content-type": "application/json"}
+    )
+
+    assert response.status_code < 500, (body[:300], response.text[:300])
+    assert len(response.content) < 4096, response.text[:300]
+
+
+# What a route may declare; HEAD and OPTIONS are answered only where a route declares them.
+METHODS = {"GET", "POST", "PUT", "PATCH", "DELETE"}
+
+
+def test_every_other_method_answers_405_naming_the_paths_methods() -> None:
+    """Every method a path does not document answers 405 with an Allow header that names
+    exactly the methods the path documents."""
+    client = TestClient(APP)  # the session's lifespan is running: no `with` here
+    for path, operations in APP.openapi()["paths"].items():
+        documented = {method.upper() for method in operations}
+        url = re.sub(r"\{[^}]+\}", "1", path)  # routing answers 405 before validating parameters
+        for method in sorted(METHODS - documented):
+            response = client.request(method, url)
+            allow = {value.strip() for value in response.headers.get("allow", "").split(",")}
+            assert (response.status_code, allow - {""}) == (405, documented), f"{method} {path}"

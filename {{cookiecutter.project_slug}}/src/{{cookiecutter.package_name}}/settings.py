@@ -12,11 +12,20 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_file=".env", extra="ignore")
 
 {%- if cookiecutter.database == "postgresql" %}
-    database_url: str = "postgresql+psycopg://app:app@127.0.0.1:5432/{{ cookiecutter.project_slug }}"
+{%- set database_url = "postgresql+psycopg://app:app@127.0.0.1:5432/" ~ cookiecutter.project_slug %}
 {%- elif cookiecutter.database == "mysql" %}
-    database_url: str = "mysql+{{ "aiomysql" if cookiecutter.api == "async" else "pymysql" }}://app:app@127.0.0.1:3306/{{ cookiecutter.project_slug }}"
+{%- set driver = "aiomysql" if cookiecutter.api == "async" else "pymysql" %}
+{%- set database_url = "mysql+" ~ driver ~ "://app:app@127.0.0.1:3306/" ~ cookiecutter.project_slug %}
 {%- else %}
-    database_url: str = "sqlite{{ "+aiosqlite" if cookiecutter.api == "async" }}:///./{{ cookiecutter.project_slug }}.db"
+{%- set database_url = "sqlite" ~ ("+aiosqlite" if cookiecutter.api == "async" else "") ~ ":///./" ~ cookiecutter.project_slug ~ ".db" %}
+{%- endif %}
+{#- As ruff format writes it: in parentheses when a long slug takes it past 100 columns. #}
+{%- if ('    database_url: str = "' ~ database_url ~ '"') | length <= 100 %}
+    database_url: str = "{{ database_url }}"
+{%- else %}
+    database_url: str = (
+        "{{ database_url }}"
+    )
 {%- endif %}
     # Seconds to wait for a connection before /health/ready gives up and answers 503.
     database_connect_timeout: int = 5

@@ -1,7 +1,8 @@
 """The machinery beside conftest.py, copied with it: conftest.py tells the story of one test,
 these modules do the work that is not that story.
 
-    servers          the test database on a server: the guard, create, clone per worker, drop
+    guard            only databases made for testing: the URL, then what each connection opened
+    servers          the test database on a server: create, clone per worker, drop
     engines          the suite's one engine, on the server or on in-memory SQLite
     engine_guard     no engine but the test's: any other database is refused before it connects
     schema           the schema every test starts from: SCHEMA's migrations or tables
@@ -11,4 +12,20 @@ these modules do the work that is not that story.
     sql_watching     what reaches the database: sent_sql, count_queries, pytest --sql-log
     factory_binding  factory-boy factories write through the session of the running test
     sqlite           pysqlite's transaction handling replaced, so SAVEPOINTs really nest
+    escapes          writes that escape a test's transaction: a COMMIT refused, a transaction
+                     ended early failed, every table compared after the run (or each test)
 """
+
+# The modules that are pytest plugins, as conftest.py lists them in ``pytest_plugins``: per-worker
+# databases, the engine guard, the embedded server, --sql-log, factories, module-level sessions,
+# and the checks that nothing was committed or left overridden.
+PLUGINS = [
+    "database_isolation.servers",
+    "database_isolation.engine_guard",
+    "database_isolation.embedded_postgresql",
+    "database_isolation.sql_watching",
+    "database_isolation.factory_binding",
+    "database_isolation.app_sessions",
+    "database_isolation.escapes",
+    "database_isolation.end_of_run",
+]

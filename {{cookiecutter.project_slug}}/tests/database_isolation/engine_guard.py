@@ -19,7 +19,7 @@ import pytest
 from sqlalchemy import Engine, event
 from sqlalchemy.engine import URL, Dialect
 
-from database_isolation import servers
+from database_isolation import guard, servers
 
 IN_MEMORY = {"", ":memory:"}
 ADVICE = (
@@ -66,7 +66,7 @@ def is_a_test_database(target: URL) -> bool:
         return False
     if url.get_backend_name() == "sqlite":
         return os.path.abspath(str(target.database)) == os.path.abspath(str(url.database))
-    default_port = servers.DEFAULT_PORTS[url.get_backend_name()]
+    default_port = guard.DEFAULT_PORTS[url.get_backend_name()]
     names = {
         url.database,
         servers.database_of_this_process().database,

@@ -44,8 +44,14 @@ def reset_factory_sequences() -> None:
         factories.extend(factory_class.__subclasses__())
 
 
+def start_fake_data_for(test_id: str) -> None:
+    """Seed Faker and factory-boy from ``test_id`` and restart the sequences: the fake data that
+    follows depends on the test alone."""
+    factory.random.reseed_random(test_id)
+    reset_factory_sequences()
+
+
 @pytest.fixture(autouse=True)
 def replayable_fake_data(request: pytest.FixtureRequest) -> None:
-    """Seed Faker and factory-boy from the test's id: a failure replays in any test order."""
-    factory.random.reseed_random(request.node.nodeid)
-    reset_factory_sequences()
+    """Fake data from the test's id: a failure replays in any test order."""
+    start_fake_data_for(request.node.nodeid)

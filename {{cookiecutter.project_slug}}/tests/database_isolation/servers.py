@@ -1,25 +1,27 @@
-"""The test databases on a server (PostgreSQL, MySQL/MariaDB): guard, create, clone, drop.
+"""The test databases on a server (PostgreSQL, MySQL/MariaDB): create, clone, drop, reclaim.
 
 conftest.py calls these, and lists this module in ``pytest_plugins`` for its hooks: the guard
-before the first statement, the skips of tests about another backend, and the drop of a
-database the run created. Every function that creates or drops a database first checks that
-the name carries the test marker, so no path through this module can touch a database that was
-not made for testing.
+(guard.py) before the first connection, the skips of tests about another backend, and the drop
+of what the run created. Every function that creates or drops a database first checks that the
+name carries the test marker, so no path through this module can touch a database that was not
+made for testing. What the suite creates is tagged with the run's id, and the run holds a server
+lock named after it until it ends: a later run reclaims only what a dead run left.
 """
 
 import os
 import re
+import time
+import uuid
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager, suppress
 
 import pytest
 from sqlalchemy import Connection, create_engine, event, text
 from sqlalchemy.engine import URL, make_url
-from sqlalchemy.exc import ArgumentError, OperationalError
+from sqlalchemy.exc import DBAPIError, OperationalError
 
-TEST_MARKER = "_test"
-# Names are spliced into CREATE/DROP DATABASE, which take no bind parameters: allow no quoting.
-TEST_DATABASE_NAME = re.compile(rf"[a-z0-9_]+{TEST_MARKER}")
+from database_isolation import guard
+from database_isolation.guard import TEST_MARKER, require_test_database, where
 
 # One driver per backend{{ " for each flavour of engine" if cookiecutter.api == "async" }}: the same TEST_DATABASE_URL serves sync
 # administration (this module, Alembic) and the suite's own engine{{ ", which is async" if cookiecutter.api == "async" }}.
@@ -27,9 +29,19 @@ SYNC_DRIVERS = {"sqlite": "pysqlite", "postgresql": "psycopg", "mysql": "pymysql
 {%- if cookiecutter.api == "async" %}
 ASYNC_DRIVERS = {"sqlite": "aiosqlite", "postgresql": "psycopg", "mysql": "aiomysql"}
 {%- endif %}
-DEFAULT_PORTS = {"postgresql": 5432, "mysql": 3306}
 # A database every server has, to send CREATE and DROP DATABASE from.
 SERVER_DATABASES = {"postgresql": "postgres", "mysql": "information_schema"}
+# PostgreSQL and MySQL allow 63 and 64 characters in a name: room for "_gw12_0123abcd_test".
+LONGEST_NAME = 63
+CLONE_SUFFIX = re.compile(r"_gw[0-9]+_([0-9a-f]{8})" + TEST_MARKER)
+# Written on each database the suite creates (PostgreSQL's COMMENT ON DATABASE, MariaDB's
+# schema comment), followed by the run id: what lets a later run recognise it as the suite's.
+OWNER_TAG = "made by the test suite (tests/database_isolation), run "
+# How a server says "wrong user or password" rather than "nobody is listening".
+AUTHENTICATION_FAILED = re.compile(
+    r"authentication failed|role .* does not exist|pg_hba\.conf|no password supplied"
+    r"|^\(?(1044|1045|1698)\b|Access denied",
+)
 
 # MySQL and MariaDB commit the open transaction before these statements (DDL and friends):
 # inside a test they would make everything the test wrote so far permanent.
@@ -57,14 +69,15 @@ def async_driver_of(url: URL) -> URL:
 
 
 def test_database_url() -> URL:
-    """TEST_DATABASE_URL, or a private in-memory SQLite database when it is unset or empty."""
-    value = os.environ.get("TEST_DATABASE_URL") or "sqlite://"
+    """TEST_DATABASE_URL, or a private in-memory SQLite database when it is unset or empty.
+
+    conftest.py reads it on import, where an error would print a traceback: a URL that cannot
+    be read stands in as SQLite in memory until pytest_configure stops the run with one line.
+    """
     try:
-        return make_url(value)
-    except ArgumentError:
-        raise pytest.UsageError(
-            "TEST_DATABASE_URL is not a database URL (dialect+driver://user:password@host/name_test)"
-        ) from None
+        return guard.parse_test_database_url(os.environ.get("TEST_DATABASE_URL") or "sqlite://")
+    except pytest.UsageError:
+        return make_url("sqlite://")
 
 
 def database_of_this_process() -> URL:
@@ -73,7 +86,8 @@ def database_of_this_process() -> URL:
     worker = os.environ.get("PYTEST_XDIST_WORKER")  # "gw0", "gw1", ... under pytest -n
     if worker is None or url.get_backend_name() == "sqlite":
         return url
-    return worker_database(url, worker)
+    # Set by xdist in each worker: the controller's run id, the same in all its workers.
+    return worker_database(url, worker, os.environ["PYTEST_XDIST_TESTRUNUID"][:8])
 
 
 def app_database_url() -> str:
@@ -82,20 +96,19 @@ def app_database_url() -> str:
     return url.render_as_string(hide_password=False)
 
 
-def describe(url: URL) -> str:
-    """Where ``url`` points, for messages: never the password."""
-    port = url.port or DEFAULT_PORTS.get(url.get_backend_name())
-    return f"database {url.database!r} on {url.host or 'localhost'}:{port}"
-
-
-def require_test_database(url: URL) -> None:
-    """Refuse, before any statement is sent, a database whose name lacks the test marker."""
-    if not TEST_DATABASE_NAME.fullmatch(url.database or ""):
-        raise pytest.UsageError(
-            f"TEST_DATABASE_URL names {describe(url)}: a test database name must end in "
-            f"{TEST_MARKER!r} (lower-case letters, digits and _), so the suite never touches "
-            "a database that was not made for testing."
+def setup_failure(url: URL, error: OperationalError) -> pytest.UsageError:
+    """One line for a server that would not let us in: who refused whom, or who is not there."""
+    reason = " ".join(str(error.orig or "connection failed").split()).rstrip(".")
+    server = f"{url.host or 'localhost'}:{url.port or guard.DEFAULT_PORTS[url.get_backend_name()]}"
+    if AUTHENTICATION_FAILED.search(reason):
+        return pytest.UsageError(
+            f"the server at {server} refused user {url.username!r} ({reason}): check the user "
+            "and password in TEST_DATABASE_URL (percent-encoded if they hold @ : / ? # %)."
         )
+    return pytest.UsageError(
+        f"cannot reach the server at {server} ({reason}). Start one "
+        "(docker compose up -d db) or unset TEST_DATABASE_URL to run the tests on SQLite."
+    )
 
 
 @contextmanager
@@ -107,15 +120,17 @@ def server_connection(url: URL) -> Iterator[Connection]:
         isolation_level="AUTOCOMMIT",
         connect_args={"connect_timeout": 5},
     )
+    guard.administration_engines.add(engine)
     try:
-        with engine.connect() as connection:
+        try:
+            connection = engine.connect()
+        except OperationalError as error:
+            raise setup_failure(url, error) from None
+        with connection:
+            if connection.dialect.name == "mysql":
+                # A DROP DATABASE must not wait a year for another session's lock.
+                connection.exec_driver_sql("SET SESSION lock_wait_timeout = 10")
             yield connection
-    except OperationalError as error:
-        reason = " ".join(str(error.orig or "connection failed").split()).rstrip(".")
-        raise pytest.UsageError(
-            f"cannot reach the server for {describe(url)} ({reason}). Start one "
-            "(docker compose up -d db) or unset TEST_DATABASE_URL to run the tests on SQLite."
-        ) from None
     finally:
         engine.dispose()
 
@@ -132,50 +147,142 @@ def database_exists(server: Connection, name: str) -> bool:
     return server.scalar(text(query), {"name": name}) is not None
 
 
-def create_database(server: Connection, name: str) -> None:
-    suffix = " CHARACTER SET utf8mb4" if server.dialect.name == "mysql" else ""
-    server.exec_driver_sql(f"CREATE DATABASE {quote(server, name)}{suffix}")
+def is_mariadb(server: Connection) -> bool:
+    return bool(getattr(server.dialect, "is_mariadb", False))
 
 
-def drop_database_if_exists(server: Connection, name: str) -> None:
-    # WITH (FORCE): a connection a killed run left behind must not keep the database alive.
-    suffix = " WITH (FORCE)" if server.dialect.name == "postgresql" else ""
+def create_database(server: Connection, name: str, run: str) -> None:
+    """Create ``name``, tagged as this run's where the server keeps a comment on a database."""
+    require_test_database(server.engine.url.set(database=name))
+    tag = f"'{OWNER_TAG}{run}'"
+    if server.dialect.name == "postgresql":
+        server.exec_driver_sql(f"CREATE DATABASE {quote(server, name)}")
+        server.exec_driver_sql(f"COMMENT ON DATABASE {quote(server, name)} IS {tag}")
+    else:
+        comment = f" COMMENT {tag}" if is_mariadb(server) else ""  # MySQL keeps none
+        server.exec_driver_sql(
+            f"CREATE DATABASE {quote(server, name)} CHARACTER SET utf8mb4{comment}"
+        )
+
+
+def drop_database_if_exists(server: Connection, name: str, *, force: bool = False) -> None:
+    """Drop ``name``; ``force`` (this run's clones only) ends connections still open on it."""
+    require_test_database(server.engine.url.set(database=name))
+    suffix = " WITH (FORCE)" if force and server.dialect.name == "postgresql" else ""
     server.exec_driver_sql(f"DROP DATABASE IF EXISTS {quote(server, name)}{suffix}")
 
 
-def create_database_if_missing(url: URL) -> bool:
-    """Create the test database unless it exists; True when this call created it."""
-    require_test_database(url)
-    with server_connection(url) as server:
-        if database_exists(server, str(url.database)):
-            return False
-        create_database(server, str(url.database))
-    return True
+def databases_of_the_suite(server: Connection) -> dict[str, str]:
+    """Every database on the server the suite made, with the run that made it."""
+    if server.dialect.name == "postgresql":
+        query = "SELECT datname, shobj_description(oid, 'pg_database') FROM pg_database"
+    elif is_mariadb(server):
+        query = "SELECT schema_name, schema_comment FROM information_schema.schemata"
+    else:
+        query = "SELECT schema_name, '' FROM information_schema.schemata"
+    owned = {}
+    for name, comment in server.execute(text(query)):
+        clone = CLONE_SUFFIX.search(name)
+        if comment and comment.startswith(OWNER_TAG):
+            owned[name] = comment.removeprefix(OWNER_TAG)
+        elif clone and server.dialect.name == "mysql":
+            owned[name] = clone.group(1)  # MySQL keeps no comment: the clone's name says it
+    return owned
 
 
-def worker_database(url: URL, worker: str) -> URL:
-    """The per-worker database name: ``app_test`` becomes ``app_gw0_test``, still marked."""
-    stem = (url.database or "").removesuffix(TEST_MARKER)
-    return url.set(database=f"{stem}_{worker}{TEST_MARKER}")
+def run_lock_name(run: str) -> str:
+    return f"database_isolation run {run}"
 
 
-def clone_database(template: URL, clone: URL) -> None:
-    """(Re)create ``clone`` as a copy of the migrated ``template``, without migrating again.
+@contextmanager
+def holding(server: Connection, lock: str, *, wait: int = 60) -> Iterator[None]:
+    """A server-wide named lock, held on ``server`` for the block (and by no other session)."""
+    if server.dialect.name == "postgresql":
+        server.execute(text("SELECT pg_advisory_lock(hashtextextended(:lock, 0))"), {"lock": lock})
+    else:
+        server.execute(text("SELECT GET_LOCK(:lock, :wait)"), {"lock": lock, "wait": wait})
+    try:
+        yield
+    finally:
+        if server.dialect.name == "postgresql":
+            unlock = "SELECT pg_advisory_unlock(hashtextextended(:lock, 0))"
+        else:
+            unlock = "SELECT RELEASE_LOCK(:lock)"
+        server.execute(text(unlock), {"lock": lock})
 
-    A clone left behind by a killed run is dropped first, so it cannot break this one.
-    """
+
+def run_is_alive(server: Connection, run: str) -> bool:
+    """A run holds its lock from its first statement to its end: free means it died."""
+    lock = {"lock": run_lock_name(run)}
+    if server.dialect.name == "mysql":
+        return not server.scalar(text("SELECT IS_FREE_LOCK(:lock)"), lock)
+    taken = server.scalar(text("SELECT pg_try_advisory_lock(hashtextextended(:lock, 0))"), lock)
+    if taken:
+        server.execute(text("SELECT pg_advisory_unlock(hashtextextended(:lock, 0))"), lock)
+    return not taken
+
+
+def is_in_use(server: Connection, name: str) -> bool:
+    if server.dialect.name == "postgresql":
+        query = "SELECT count(*) FROM pg_stat_activity WHERE datname = :name"
+    else:
+        query = "SELECT count(*) FROM information_schema.processlist WHERE db = :name"
+    return bool(server.scalar(text(query), {"name": name}))
+
+
+def clone_stem(url: URL) -> str:
+    """The start of every clone's name: ``app_test`` gives ``app``, cut to leave room."""
+    return (url.database or "").removesuffix(TEST_MARKER)[: LONGEST_NAME - 19]
+
+
+def reclaim_abandoned_databases(server: Connection, url: URL, run: str) -> None:
+    """Drop what killed runs left of this test database: itself or its clones, when the suite
+    made them, their run is over and nobody is connected. Any other database stays."""
+    for name, owner in databases_of_the_suite(server).items():
+        ours = name == url.database or name.startswith(f"{clone_stem(url)}_gw")
+        if not ours or owner == run or run_is_alive(server, owner) or is_in_use(server, name):
+            continue
+        with suppress(DBAPIError):  # somebody connected to it in the meantime: it stays
+            drop_database_if_exists(server, name)
+
+
+def worker_database(url: URL, worker: str, run: str) -> URL:
+    """The worker's database, unique to the run: ``app_test`` becomes ``app_gw0_0123abcd_test``."""
+    return url.set(database=f"{clone_stem(url)}_{worker}_{run}{TEST_MARKER}")
+
+
+def clone_database(template: URL, clone: URL, run: str) -> None:
+    """Create ``clone`` as a copy of the migrated ``template``, without migrating again."""
     require_test_database(template)
     require_test_database(clone)
-    with server_connection(template) as server:
-        drop_database_if_exists(server, str(clone.database))
+    with server_connection(template) as server, holding(server, template_lock_name(template)):
         if server.dialect.name == "postgresql":
-            # A file-level copy on the server: the cheapest clone there is.
-            target = quote(server, str(clone.database))
-            source = quote(server, str(template.database))
-            server.exec_driver_sql(f"CREATE DATABASE {target} TEMPLATE {source}")
+            create_by_file_copy(server, str(template.database), str(clone.database), run)
         else:
-            create_database(server, str(clone.database))
+            create_database(server, str(clone.database), run)
             copy_tables(server, str(template.database), str(clone.database))
+
+
+def template_lock_name(url: URL) -> str:
+    """Held while the test database is migrated or copied: a copy sees no half-done migration."""
+    return f"database_isolation template {url.database}"
+
+
+def create_by_file_copy(server: Connection, template: str, clone: str, run: str) -> None:
+    """CREATE DATABASE ... TEMPLATE, the cheapest copy there is. It refuses a template anybody
+    is connected to: another run's check of it is brief, so try again for a while."""
+    statement = f"CREATE DATABASE {quote(server, clone)} TEMPLATE {quote(server, template)}"
+    for _attempt in range(40):
+        try:
+            server.exec_driver_sql(statement)
+            break
+        except OperationalError as error:
+            if "is being accessed by other users" not in str(error.orig):
+                raise
+            time.sleep(0.25)
+    else:
+        server.exec_driver_sql(statement)  # the last try: its error says who holds it
+    server.exec_driver_sql(f"COMMENT ON DATABASE {quote(server, clone)} IS '{OWNER_TAG}{run}'")
 
 
 def copy_tables(server: Connection, source: str, target: str) -> None:
@@ -200,13 +307,6 @@ def copy_tables(server: Connection, source: str, target: str) -> None:
     server.exec_driver_sql("SET FOREIGN_KEY_CHECKS = 1")
 
 
-def drop_database(url: URL) -> None:
-    """Drop a database this run created (and only a marked one)."""
-    require_test_database(url)
-    with server_connection(url) as server:
-        drop_database_if_exists(server, str(url.database))
-
-
 def refuse_implicit_commits_on(connection: Connection) -> None:
     """On MySQL, fail a test whose statement would commit its transaction behind its back."""
     event.listen(connection, "before_cursor_execute", refuse_implicit_commits)
@@ -227,46 +327,116 @@ def refuse_implicit_commits(
 
 # ---- Hooks: the guard, the backend markers, and the database's life ---------------------------
 
+RUN = pytest.StashKey[str]()  # this run's id, shared with its xdist workers
 CREATED_DATABASE = pytest.StashKey[bool]()
+RUN_LOCK = pytest.StashKey[ExitStack]()  # the server connection that holds the run's lock
+CLEANUP_FAILURE = pytest.StashKey[str]()
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    """Refuse a server database not made for testing, before a single statement is sent."""
-    url = test_database_url()
-    if url.get_backend_name() != "sqlite":
-        require_test_database(url)
+    """Refuse a database not made for testing, before a single connection; then check what
+    every connection actually opened. Give the run an id its xdist workers share."""
+    url = guard.parse_test_database_url(os.environ.get("TEST_DATABASE_URL") or "sqlite://")
+    require_test_database(url)
+    guard.verify_every_connection()
+    run = os.environ.get("PYTEST_XDIST_TESTRUNUID") or getattr(config.option, "testrunuid", None)
+    run = run or uuid.uuid4().hex
+    config.option.testrunuid = run  # xdist hands this one to its workers
+    config.stash[RUN] = run[:8]
 
 
 def create_and_migrate(
     config: pytest.Config, url: URL, migrate: Callable[[Connection], None]
 ) -> None:
-    """Create the server database unless it exists, and build its schema with ``migrate``."""
-    config.stash[CREATED_DATABASE] = create_database_if_missing(url)
+    """Create the server database unless it exists, and build its schema with ``migrate``.
+
+    The run takes its lock first, and keeps it to the end: a later run knows by it that this
+    run's databases are still in use. A database it created is dropped if the migration fails.
+    """
+    run = config.stash[RUN]
+    config.stash[RUN_LOCK] = stack = ExitStack()
+    server = stack.enter_context(server_connection(url))
+    stack.enter_context(holding(server, run_lock_name(run)))
+    with holding(server, template_lock_name(url)):
+        reclaim_abandoned_databases(server, url, run)
+        created = not database_exists(server, str(url.database))
+        if created:
+            create_database(server, str(url.database), run)
+        config.stash[CREATED_DATABASE] = created
+        try:
+            migrate_database(url, migrate)
+        except pytest.UsageError:
+            raise
+        except Exception as error:
+            if created:
+                drop_database_if_exists(server, str(url.database))
+            gone = " (this run created it, and dropped it again)" if created else ""
+            reason = " ".join(f"{type(error).__name__}: {error}".split())[:300]
+            raise pytest.UsageError(
+                f"the migrations failed on {where(url)}{gone}: {reason}. Fix the migration, "
+                "then run the tests again."
+            ) from None
+
+
+def migrate_database(url: URL, migrate: Callable[[Connection], None]) -> None:
     engine = create_engine(sync_driver(url))
-    with engine.begin() as connection:
-        migrate(connection)
-    # Workers clone this database with CREATE DATABASE ... TEMPLATE, which refuses a template
-    # that still has open connections.
-    engine.dispose()
+    try:
+        with engine.begin() as connection:
+            migrate(connection)
+    finally:
+        # Workers clone this database with CREATE DATABASE ... TEMPLATE, which refuses a
+        # template that still has open connections.
+        engine.dispose()
 
 
 @pytest.fixture(scope="session")
-def database_url() -> Iterator[URL]:
-    """Where this process's tests run: SQLite, the server database, or this worker's clone."""
+def database_url(pytestconfig: pytest.Config) -> URL:
+    """Where this process's tests run: SQLite, the server database, or this worker's clone.
+
+    Each xdist worker gets a copy of the migrated database: no worker sees another's rows, and
+    the copy costs a file copy on the server, not another run of the migrations. The run's
+    controller drops the copies at the end.
+    """
     url, clone = test_database_url(), database_of_this_process()
     if clone != url:
-        # Each xdist worker gets a copy of the migrated database: no worker sees another's
-        # rows, and the copy costs a file copy on the server, not another run of the migrations.
-        clone_database(url, clone)
-    yield clone
-    if clone != url:
-        drop_database(clone)
+        clone_database(url, clone, pytestconfig.stash[RUN])
+    return clone
 
 
 def pytest_sessionfinish(session: pytest.Session) -> None:
-    """Drop the server database if this run created it; a database we found stays untouched."""
-    if session.config.stash.get(CREATED_DATABASE, False):
-        drop_database(test_database_url())
+    """In the run's controller: drop this run's clones, and the database if this run created it
+    and nobody else uses it now. A database we found stays untouched. A server that has gone
+    away is reported once, after the tests' own results."""
+    config = session.config
+    if RUN_LOCK not in config.stash:
+        return  # SQLite, an xdist worker, or a run that stopped before its setup
+    try:
+        with config.stash[RUN_LOCK]:
+            drop_what_this_run_made(config, test_database_url())
+    except (pytest.UsageError, DBAPIError) as error:
+        reason = " ".join(str(getattr(error, "orig", None) or error).split())
+        config.stash[CLEANUP_FAILURE] = (
+            f"database_isolation could not drop this run's test databases ({reason}); "
+            "the next run reclaims them."
+        )
+
+
+def drop_what_this_run_made(config: pytest.Config, url: URL) -> None:
+    run = config.stash[RUN]
+    with server_connection(url) as server:
+        for name, owner in databases_of_the_suite(server).items():
+            if owner == run and name.startswith(f"{clone_stem(url)}_gw"):
+                drop_database_if_exists(server, name, force=True)
+        created = config.stash.get(CREATED_DATABASE, False)
+        if created and not is_in_use(server, str(url.database)):
+            drop_database_if_exists(server, str(url.database))
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """The cause of a failed clean-up, once, after the summary of the tests."""
+    failure = terminalreporter.config.stash.get(CLEANUP_FAILURE, None)
+    if failure:
+        terminalreporter.write_line(failure, red=True)
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

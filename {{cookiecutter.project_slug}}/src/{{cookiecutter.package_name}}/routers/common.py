@@ -1,15 +1,19 @@
 {%- set async_, await_ = ("async ", "await ") if cookiecutter.api == "async" else ("", "") -%}
-"""What every resource router needs: pagination parameters, 404s and 409s, and their docs."""
+"""What every resource router needs: pagination parameters, its errors, and their docs."""
 
+from collections.abc import Mapping
 from typing import Annotated, Any, TypeVar
 
-from fastapi import HTTPException, Query, status
+from fastapi import HTTPException, Query, Request, status
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from sqlalchemy.exc import IntegrityError
 {%- if cookiecutter.orm == "sqlmodel" %}
 from sqlmodel import SQLModel
 {%- endif %}
 
+from {{ cookiecutter.package_name }}.constraints import violated_constraint
 from {{ cookiecutter.package_name }}.db import SessionDep
 {%- if cookiecutter.orm == "sqlalchemy" %}
 from {{ cookiecutter.package_name }}.models import Base
@@ -43,12 +47,15 @@ class InvalidRequest(BaseModel):
 
 
 # OpenAPI documentation of the errors a resource's routes answer besides FastAPI's 422: a body
-# that is not even text, and the errors get_or_404 and flush_or_conflict raise.
+# that is not even text, and the errors get_or_404 and flush_or_refuse raise.
 RESOURCE_ERRORS: dict[int | str, dict[str, Any]] = {
     400: {"model": ErrorMessage, "description": "The body could not be decoded"},
     404: {"model": ErrorMessage, "description": "No row has this id"},
     409: {"model": ErrorMessage, "description": "A name is taken, or the row is still in use"},
 }
+# What a write answers when it violates a constraint, by the constraint's name: a status and
+# a sentence (the database's own message is never shown).
+Refusals = Mapping[str, tuple[int, str]]
 
 ModelT = TypeVar("ModelT", bound={{ "SQLModel" if cookiecutter.orm == "sqlmodel" else "Base" }})
 
@@ -61,20 +68,41 @@ ModelT = TypeVar("ModelT", bound={{ "SQLModel" if cookiecutter.orm == "sqlmodel"
     return row
 
 
-{{ async_ }}def flush_or_conflict(session: SessionDep, detail: str) -> None:
-    """Send pending changes now, turning a constraint violation into a 409.
+{{ async_ }}def flush_or_refuse(session: SessionDep, refusals: Refusals) -> None:
+    """Send pending changes now, answering a violation of a constraint ``refusals`` names
+    with its refusal; any other violation is a bug, and stays an error.
 
     The rollback returns the session to a usable state (in tests: back to its SAVEPOINT,
-    leaving the test's own rows in place); the body never carries the database's message.
+    leaving the test's own rows in place).
     """
     try:
         {{ await_ }}session.flush()
-    except IntegrityError:
+    except IntegrityError as error:
+        refusal = refusals.get(violated_constraint(error) or "")
+        if refusal is None:
+            raise
         {{ await_ }}session.rollback()
-        raise HTTPException(status.HTTP_409_CONFLICT, detail) from None
+        raise HTTPException(*refusal) from None
 
 
 def update_from(row: ModelT, body: BaseModel) -> None:
     """Copy onto ``row`` the fields the client sent, leaving out the ones it did not."""
     for field, value in body.model_dump(exclude_unset=True).items():
         setattr(row, field, value)
+
+
+async def invalid_request(_request: Request, error: RequestValidationError) -> JSONResponse:
+    """A 422 naming each invalid field and what is wrong with it, never the value sent.
+
+    FastAPI's own handler echoes every invalid value: one JSON cannot carry back (NaN, 1e400,
+    a lone surrogate, bytes that are not UTF-8) made it fail with a 500, and a 10 MB value made
+    a 10 MB answer.
+    """
+    fields = [
+        FieldError(loc=list(field["loc"]), msg=field["msg"], type=field["type"])
+        for field in error.errors()
+    ]
+    return JSONResponse(
+        {"detail": [field.model_dump() for field in fields]},
+        status.HTTP_422_UNPROCESSABLE_CONTENT,
+    )

@@ -3,7 +3,7 @@
 
 from collections.abc import Sequence
 
-from fastapi import APIRouter, HTTPException, status
+from fastapi import APIRouter, status
 {%- if cookiecutter.orm == "sqlmodel" %}
 from sqlmodel import col, select
 {%- else %}
@@ -12,38 +12,52 @@ from sqlalchemy import select
 
 from {{ cookiecutter.package_name }}.db import SessionDep
 {%- if cookiecutter.orm == "sqlmodel" %}
-from {{ cookiecutter.package_name }}.models import Hero, HeroCreate, HeroRead, HeroUpdate, Team
+from {{ cookiecutter.package_name }}.models import (
+    Hero,
+    HeroCreate,
+    HeroRead,
+    HeroUpdate,
+)
 {%- else %}
-from {{ cookiecutter.package_name }}.models import Hero, Team
+from {{ cookiecutter.package_name }}.models import Hero
 {%- endif %}
 from {{ cookiecutter.package_name }}.routers.common import (
     Limit,
     Offset,
-    flush_or_conflict,
+    Refusals,
+    flush_or_refuse,
     get_or_404,
     update_from,
 )
 {%- if cookiecutter.orm == "sqlalchemy" %}
-from {{ cookiecutter.package_name }}.schemas import HeroCreate, HeroRead, HeroUpdate
+from {{ cookiecutter.package_name }}.schemas import (
+    HeroCreate,
+    HeroRead,
+    HeroUpdate,
+)
 {%- endif %}
 
 router = APIRouter(prefix="/heroes", tags=["heroes"])
 
-NAME_TAKEN = "a hero with this name already exists"
 
-
-{{ async_ }}def require_team(session: SessionDep, team_id: int | None) -> None:
-    """A hero may join only a team that exists (a 422, like any other invalid field)."""
-    if team_id is not None and {{ await_ }}session.get(Team, team_id) is None:
-        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, f"team {team_id} does not exist")
+def refusals(team_id: int | None) -> Refusals:
+    """A taken name is a 409; a team that is not there (never was, or was deleted while this
+    request ran) is a 422, like any other invalid field. The database checks both: checking
+    first would leave the time between the check and the write for another request to win."""
+    return {
+        "uq_hero_name": (status.HTTP_409_CONFLICT, "a hero with this name already exists"),
+        "fk_hero_team_id_team": (
+            status.HTTP_422_UNPROCESSABLE_CONTENT,
+            f"team {team_id} does not exist",
+        ),
+    }
 
 
 @router.post("", status_code=status.HTTP_201_CREATED, response_model=HeroRead)
 {{ async_ }}def create_hero(body: HeroCreate, session: SessionDep) -> Hero:
-    {{ await_ }}require_team(session, body.team_id)
     hero = Hero(**body.model_dump())
     session.add(hero)
-    {{ await_ }}flush_or_conflict(session, NAME_TAKEN)
+    {{ await_ }}flush_or_refuse(session, refusals(hero.team_id))
     return hero
 
 
@@ -61,10 +75,8 @@ NAME_TAKEN = "a hero with this name already exists"
 @router.patch("/{hero_id}", response_model=HeroRead)
 {{ async_ }}def update_hero(hero_id: int, body: HeroUpdate, session: SessionDep) -> Hero:
     hero = {{ await_ }}get_or_404(session, Hero, hero_id)
-    if "team_id" in body.model_fields_set:
-        {{ await_ }}require_team(session, body.team_id)
     update_from(hero, body)
-    {{ await_ }}flush_or_conflict(session, NAME_TAKEN)
+    {{ await_ }}flush_or_refuse(session, refusals(hero.team_id))
     return hero
 
 

