@@ -158,17 +158,6 @@ def isolation_targets(summaries: list[Summary]) -> list[Target]:
     return targets
 
 
-def xdist_target(points: list[ScalingPoint]) -> list[Target]:
-    """-n 2 against -n 0 on the largest PostgreSQL suite, by the pytest command's wall time."""
-    on_server = {(p.tests, p.workers): p for p in points if p.database == POSTGRESQL}
-    if not on_server:
-        return []
-    tests = max(size for size, _workers in on_server)
-    speedup = on_server[tests, 0].wall_seconds / on_server[tests, 2].wall_seconds
-    description = f"PostgreSQL, {tests} tests: -n 2 at least 1.6x faster than -n 0 (wall time)"
-    return [Target(description, speedup, 1.6, at_most=False)]
-
-
 def duration(seconds: float) -> str:
     if math.isnan(seconds):
         return "-"

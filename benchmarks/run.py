@@ -50,7 +50,6 @@ from report import (
     markdown,
     scaling_point,
     summarize,
-    xdist_target,
 )
 from sqlalchemy import create_engine
 from sqlalchemy.engine import URL, make_url
@@ -100,7 +99,7 @@ def main(arguments: list[str]) -> int:
             summaries = benchmark_isolation(project, databases, options.rounds)
             scaling = benchmark_scaling(project, databases) if options.scaling else []
     context = describe_run(started, databases, options)
-    targets = isolation_targets(summaries) + xdist_target(scaling)
+    targets = isolation_targets(summaries)
     write_results(options.out, context, summaries, targets, scaling)
     print((options.out / "results.md").read_text())
     verified = [summary.verified for summary in summaries] + [p.verified for p in scaling]

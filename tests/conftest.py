@@ -46,6 +46,13 @@ NOT_INHERITED = (
 )
 
 
+def combinations_on(database: str) -> list[dict[str, str]]:
+    """The combinations whose ``database`` answer is ``database``: one per orm and api pair.
+    That answer changes the service's default URL, its dependencies and its docs, not a line
+    of its tests, so a suite's runs on one server need no more renderings than these."""
+    return [answers for answers in COMBINATIONS if answers["database"] == database]
+
+
 def combination_id(answers: dict[str, str]) -> str:
     """``sqlite`` now; one word per option, so ids read like ``sqlalchemy-async-postgresql``."""
     return "-".join(answers[option] for option in OPTIONS)
@@ -160,6 +167,18 @@ def rendering(
 ) -> Rendering:
     """Each combination of options, rendered once per run with otherwise default answers."""
     return render(tmp_path_factory.mktemp(combination_id(request.param)), **request.param)
+
+
+# The tests that run generated suites on a server: the longest of this suite.
+LONG_TEST_MARKERS = ("postgresql", "mysql", "load")
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The long tests first (otherwise in pytest's order): xdist hands them out to its workers
+    first, and the short ones fill the end of the run, so no worker starts a long test while
+    the other has nothing left to do."""
+    items.sort(key=lambda item: not any(map(item.get_closest_marker, LONG_TEST_MARKERS)))
 
 
 def server_from_environment(variable: str, example: str) -> URL:

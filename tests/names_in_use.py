@@ -102,7 +102,8 @@ def project_modules() -> set[str]:
     }
 
 
-def names_in_use() -> dict[str, list[str]]:
+def derived_names_in_use() -> dict[str, list[str]]:
+    """Both lists, sorted, as hooks/names_in_use.json holds them."""
     names = distributions(declared_requirements())
     installed = set(itertools.chain.from_iterable(modules(name) for name in names))
     return {
@@ -112,4 +113,4 @@ def names_in_use() -> dict[str, list[str]]:
 
 
 if __name__ == "__main__":
-    NAMES_IN_USE.write_text(json.dumps(names_in_use(), indent=1) + "\n")
+    NAMES_IN_USE.write_text(json.dumps(derived_names_in_use(), indent=1) + "\n")

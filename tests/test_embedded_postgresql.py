@@ -7,6 +7,7 @@ ends leaves no folder and no server process; a run killed with SIGKILL leaves bo
 run removes them before it starts its own.
 """
 
+import importlib.util
 import os
 import shlex
 import shutil
@@ -18,11 +19,20 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from subprocess import CompletedProcess
+from typing import Any
 
 import pytest
 from markdown_it import MarkdownIt
+from sqlalchemy.engine import URL
 
-from tests.conftest import Rendering, assert_suite_passed, child_environment, render, run_python
+from tests.conftest import (
+    Rendering,
+    assert_suite_passed,
+    child_environment,
+    connected,
+    render,
+    run_python,
+)
 from tests.served import get_status, http_client, wait_until
 
 USAGE_ERROR = 4  # pytest.ExitCode.USAGE_ERROR
@@ -111,9 +121,8 @@ def readme_code_lines(project: Rendering, heading: str) -> list[str]:
     readme = (project.path / "README.md").read_text()
     section = readme.split(f"## {heading}\n")[1].split("\n## ")[0]
     tokens = MarkdownIt("commonmark").parse(section)
-    return [
-        line for token in tokens if token.type == "fence" for line in token.content.splitlines()
-    ]
+    fences = [token for token in tokens if token.type == "fence" and token.info == "sh"]
+    return [line for token in fences for line in token.content.splitlines()]
 
 
 def test_suite_passes_on_embedded_postgresql_with_no_postgresql_installed(
@@ -266,12 +275,88 @@ def test_a_server_that_cannot_start_stops_the_run_in_one_line(sync_project: Rend
     folder left in it."""
     temporary = Path(tempfile.mkdtemp(prefix="ep-" + "x" * 80))
     try:
-        result = run_pytest(sync_project, temporary, "--postgresql")
-        assert result.returncode == USAGE_ERROR, result.stdout + result.stderr
-        errors = [line for line in result.stderr.splitlines() if line.strip()]
-        assert len(errors) == 1, result.stderr
-        assert errors[0].startswith("ERROR: the embedded PostgreSQL server cannot listen on")
-        assert "Set TMPDIR to a shorter folder" in errors[0]
+        error = one_error_line(run_pytest(sync_project, temporary, "--postgresql"))
+        assert error.startswith("ERROR: the embedded PostgreSQL server cannot listen on")
+        assert "Set TMPDIR to a shorter folder" in error
         assert server_folders(temporary) == []
     finally:
         shutil.rmtree(temporary, ignore_errors=True)
+
+
+# ---- A role without CREATEDB, on a server where this module may create roles -----------------
+
+
+@pytest.fixture(scope="module")
+def superuser_server(sync_project: Rendering) -> Iterator[URL]:
+    """A PostgreSQL 18 server of this module's own, started by the rendered project's
+    embedded_postgresql module, on which it connects as the superuser."""
+    path = sync_project.path / "tests" / "database_isolation" / "embedded_postgresql.py"
+    spec = importlib.util.spec_from_file_location("rendered_embedded_postgresql", path)
+    assert spec is not None
+    assert spec.loader is not None
+    module: Any = importlib.util.module_from_spec(spec)  # its names are known at run time only
+    spec.loader.exec_module(module)
+    module.SERVER = module.start_server(module.bin_folder())
+    yield module.SERVER.url
+    module.stop_server()
+
+
+@pytest.fixture(scope="module")
+def role_without_createdb(superuser_server: URL) -> URL:
+    """A role with LOGIN only, and the test database created for it in advance, as the
+    generated README says."""
+    with connected(superuser_server.set(database="postgres"), isolation_level="AUTOCOMMIT") as c:
+        c.exec_driver_sql("CREATE ROLE limited_tests LOGIN")
+        c.exec_driver_sql("CREATE DATABASE hero_service_test OWNER limited_tests")
+    return superuser_server.set(username="limited_tests", database="hero_service_test")
+
+
+def run_as(project: Rendering, url: URL, *arguments: str) -> CompletedProcess[str]:
+    """The suite on ``url``'s database; its socket's folder goes in PGHOST, as the guard
+    refuses ?host= in TEST_DATABASE_URL."""
+    database = url.difference_update_query(["host"]).render_as_string(hide_password=False)
+    return run_python(
+        project.path,
+        "-m",
+        "pytest",
+        *arguments,
+        TEST_DATABASE_URL=database,
+        PGHOST=str(url.query["host"]),
+        PGPORT="5432",
+    )
+
+
+def one_error_line(result: CompletedProcess[str]) -> str:
+    """The run stopped with pytest's usage-error status and one ERROR line, no traceback."""
+    output = result.stdout + result.stderr
+    assert result.returncode == USAGE_ERROR, output[-6000:]
+    assert "Traceback" not in output
+    errors = [line for line in output.splitlines() if line.startswith("ERROR")]
+    assert len(errors) == 1, output
+    return errors[0]
+
+
+def test_a_role_without_createdb_runs_serially_in_a_database_made_for_it(
+    sync_project: Rendering, role_without_createdb: URL
+) -> None:
+    """No CREATEDB, the test database made in advance: a serial run passes and leaves the
+    database in place; -n 2 stops in one line naming CREATEDB and the fix."""
+    assert_suite_passed(run_as(sync_project, role_without_createdb, *NOT_MYSQL))
+
+    error = one_error_line(run_as(sync_project, role_without_createdb, *NOT_MYSQL, "-n", "2"))
+
+    assert error.startswith("ERROR: pytest -n copies the test database for each worker")
+    assert "ALTER ROLE limited_tests CREATEDB, or run without -n" in error
+
+
+def test_a_role_without_createdb_and_no_database_stops_in_one_line(
+    sync_project: Rendering, role_without_createdb: URL
+) -> None:
+    """No CREATEDB and no test database: one line naming CREATEDB and both fixes."""
+    missing = role_without_createdb.set(database="missing_test")
+
+    error = one_error_line(run_as(sync_project, missing))
+
+    assert "role 'limited_tests' may not create the test database 'missing_test'" in error
+    assert "CREATE DATABASE missing_test OWNER limited_tests" in error
+    assert "ALTER ROLE limited_tests CREATEDB" in error

@@ -158,10 +158,11 @@ def assert_refused_where_they_start(output: str) -> None:
     assert "CommitRefused: COMMIT refused on the test's connection" in output, output
     failed = outcomes(output)
     assert failed["test_connection_commit"].startswith("FAILED"), output
-    assert failed["test_session_ends_the_transaction"].startswith(
-        "ERROR Failed: the test's transaction ended before its teardown"
-    ), output
-    assert "test_zz_no_commit_leaked_into_this_test" not in failed, output
+    # Its teardown error (grouped with end_of_run.py's when it is the last test of a worker).
+    assert "ERROR at teardown of test_session_ends_the_transaction" in output
+    assert "Failed: the test's transaction ended before its teardown" in output
+    # Its call passed (end_of_run.py may add a teardown error to the last test of a run).
+    assert not failed.get("test_zz_no_commit_leaked_into_this_test", "").startswith("FAILED")
 
 
 def test_on_sqlite_every_escape_fails_and_none_reaches_the_developers_database(
@@ -220,14 +221,15 @@ def test_on_postgresql_escapes_fail_the_run_and_the_next_run_refuses_the_databas
 
 @pytest.mark.mysql
 def test_on_mysql_each_worker_names_its_escapes_per_test(project: Path, mysql_server: URL) -> None:
-    """Under pytest -n 2 with --check-escapes-per-test: each escape that commits before its
-    test ends fails that test, naming the table; the run fails naming each worker's clone;
-    the run's own database and clones are gone afterwards."""
+    """Under pytest -n 2 with --check-escapes-per-test (the thread aside): each escape that
+    commits before its test ends fails that test, naming the table; the run fails naming each
+    worker's clone; the run's own database and clones are gone afterwards."""
     name = f"escapes_{uuid.uuid4().hex[:8]}_test"
     url = mysql_server.set(database=name).render_as_string(hide_password=False)
 
+    # Without the thread: its commit lands during whichever test runs next on its worker.
     output = run_escaping_tests(
-        project, "-n", "2", "--check-escapes-per-test", TEST_DATABASE_URL=url
+        project, "-n", "2", "--check-escapes-per-test", "-k", "not thread", TEST_DATABASE_URL=url
     )
 
     assert output.startswith(f"exit {TESTS_FAILED}"), output

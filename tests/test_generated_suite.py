@@ -1,5 +1,10 @@
 """The generated suites pass: in random order, twice, under xdist, on SQLite, PostgreSQL and
-MySQL, and leave nothing behind on the servers."""
+MySQL, and leave nothing behind on the servers.
+
+Every combination's suite runs on SQLite. The runs under xdist and on a server take the four
+renderings whose ``database`` answer names that database (``combinations_on``): every orm and
+api pair still runs everywhere, and no run repeats another's code paths.
+"""
 
 import pytest
 from sqlalchemy.engine import URL
@@ -7,6 +12,8 @@ from sqlalchemy.engine import URL
 from tests.conftest import (
     Rendering,
     assert_suite_passed,
+    combination_id,
+    combinations_on,
     create_database,
     database_names,
     row_counts,
@@ -27,12 +34,16 @@ def test_default_suite_passes_twice_in_other_orders(default_rendering: Rendering
         )
 
 
+@pytest.mark.parametrize("rendering", combinations_on("sqlite"), ids=combination_id, indirect=True)
 def test_suite_passes_on_sqlite_with_two_workers(rendering: Rendering) -> None:
     """pytest -n 2: each worker has its own in-memory database."""
     assert_suite_passed(run_python(rendering.path, "-m", "pytest", "-n", "2"))
 
 
 @pytest.mark.postgresql
+@pytest.mark.parametrize(
+    "rendering", combinations_on("postgresql"), ids=combination_id, indirect=True
+)
 def test_suite_passes_on_postgresql_and_leaves_no_database(
     rendering: Rendering, postgresql_server: URL, test_database_url: URL
 ) -> None:
@@ -78,6 +89,7 @@ def test_existing_test_database_is_kept_with_every_table_empty(
 
 
 @pytest.mark.mysql
+@pytest.mark.parametrize("rendering", combinations_on("mysql"), ids=combination_id, indirect=True)
 def test_suite_passes_on_mysql_and_leaves_every_table_empty(
     rendering: Rendering, mysql_server: URL, mysql_database_url: URL
 ) -> None:

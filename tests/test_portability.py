@@ -30,16 +30,19 @@ from tests.conftest import (
 BLOCK_START = "# ---- Adapt this block"
 BLOCK_END = re.compile(r"^# -+$", re.MULTILINE)  # the first line of dashes after the start
 MOST_LINES_EDITED = 6
+MOST_CONFTEST_LINES = 200
 
 # The marked block's lines as generated, and what a user of the shop app writes instead.
 BLOCK_EDITS = {
-    "from hero_service.db import get_session_factory as app_session_dependency": (
-        "from shop.database import get_db as app_session_dependency"
+    "from hero_service.db import (\n    get_session_factory as app_session_dependency,\n)": (
+        "from shop.database import db_session, get_db as app_session_dependency"
     ),
     "from hero_service.main import app": "from shop.main import app\nfrom shop.models import Base",
     'SCHEMA: schema.Schema = Path(__file__).parents[1] / "alembic.ini"': (
         "SCHEMA: schema.Schema = Base.metadata"
     ),
+    "SEED: schema.Seed | None = None": "from shop.seed import add_house_brand as SEED",
+    "MODULE_SESSIONS: list[app_sessions.ModuleSessions] = []": "MODULE_SESSIONS = [db_session]",
 }
 
 MODELS = """
@@ -59,10 +62,11 @@ SHOP = {
     "sync": {
         "shop/database.py": """
             from sqlalchemy import create_engine
-            from sqlalchemy.orm import sessionmaker
+            from sqlalchemy.orm import scoped_session, sessionmaker
 
             engine = create_engine("sqlite:///./shop.db", connect_args={"check_same_thread": False})
             SessionLocal = sessionmaker(bind=engine, autoflush=False)
+            db_session = scoped_session(SessionLocal)  # the import job's, no dependency
 
 
             def get_db():
@@ -79,7 +83,7 @@ SHOP = {
             from sqlalchemy.exc import IntegrityError
             from sqlalchemy.orm import Session
 
-            from shop.database import get_db
+            from shop.database import db_session, get_db
             from shop.models import Product
 
             app = FastAPI()
@@ -88,6 +92,13 @@ SHOP = {
 
             class ProductIn(BaseModel):
                 name: str
+
+
+            @app.post("/products/imported", status_code=201)
+            def import_product(body: ProductIn):
+                db_session.add(Product(name=body.name))
+                db_session.commit()
+                return {"name": body.name}
 
 
             @app.post("/products", status_code=201)
@@ -133,27 +144,43 @@ SHOP = {
 
             @pytest.mark.parametrize("turn", ["one", "two"])
             def test_endpoint_commit_is_gone_in_the_next_test(turn, client, session):
-                assert count_products(session) == 0
+                assert count_products(session) == 1  # the seed's
                 assert client.post("/products", json={"name": "Committed"}).status_code == 201
-                assert count_products(session) == 1
+                assert count_products(session) == 2
 
 
             def test_integrity_error_rollback_keeps_the_fixture_rows(client, session):
                 ProductFactory.create(name="Fixture")
                 assert client.post("/products", json={"name": "Fixture"}).status_code == 409
-                assert count_products(session) == 1
-                assert client.post("/products", json={"name": "Second"}).status_code == 201
                 assert count_products(session) == 2
+                assert client.post("/products", json={"name": "Second"}).status_code == 201
+                assert count_products(session) == 3
 
 
             def test_a_product_the_api_deleted_is_gone_from_the_tests_session(client, session):
                 product = ProductFactory.create(name="Doomed")
                 assert client.delete(f"/products/{product.id}").status_code == 204
                 assert session.get(Product, product.id) is None
+
+
+            @pytest.mark.parametrize("turn", ["one", "two"])
+            def test_every_test_starts_with_the_seed_whatever_the_last_deleted(
+                turn, client, session
+            ):
+                house_brand = session.scalar(select(Product).where(Product.name == "House brand"))
+                assert client.delete(f"/products/{house_brand.id}").status_code == 204
+                assert count_products(session) == 0
+
+
+            @pytest.mark.parametrize("turn", ["one", "two"])
+            def test_a_module_level_scoped_session_commits_into_a_savepoint(turn, client, session):
+                response = client.post("/products/imported", json={"name": "Imported"})
+                assert response.status_code == 201
+                assert count_products(session) == 2  # the seed's and this test's, no other
         """,
         "pyproject.toml": """
             [tool.pytest.ini_options]
-            testpaths = ["shop/tests", "billing/tests"]
+            testpaths = ["shop/tests"]
         """,
     },
     "async": {
@@ -162,6 +189,7 @@ SHOP = {
 
             engine = create_async_engine("sqlite+aiosqlite:///./shop.db")
             SessionLocal = async_sessionmaker(engine, expire_on_commit=False)
+            db_session = SessionLocal  # the import job's, no dependency
 
 
             async def get_db():
@@ -175,7 +203,7 @@ SHOP = {
             from sqlalchemy.exc import IntegrityError
             from sqlalchemy.ext.asyncio import AsyncSession
 
-            from shop.database import get_db
+            from shop.database import db_session, get_db
             from shop.models import Product
 
             app = FastAPI()
@@ -184,6 +212,14 @@ SHOP = {
 
             class ProductIn(BaseModel):
                 name: str
+
+
+            @app.post("/products/imported", status_code=201)
+            async def import_product(body: ProductIn):
+                async with db_session() as db:
+                    db.add(Product(name=body.name))
+                    await db.commit()
+                return {"name": body.name}
 
 
             @app.post("/products", status_code=201)
@@ -226,10 +262,10 @@ SHOP = {
 
             @pytest.mark.parametrize("turn", ["one", "two"])
             async def test_endpoint_commit_is_gone_in_the_next_test(turn, client, session):
-                assert await count_products(session) == 0
+                assert await count_products(session) == 1  # the seed's
                 response = await client.post("/products", json={"name": "Committed"})
                 assert response.status_code == 201
-                assert await count_products(session) == 1
+                assert await count_products(session) == 2
 
 
             async def test_integrity_error_rollback_keeps_the_fixture_rows(client, session):
@@ -237,42 +273,67 @@ SHOP = {
                 await session.flush()
                 response = await client.post("/products", json={"name": "Fixture"})
                 assert response.status_code == 409
-                assert await count_products(session) == 1
+                assert await count_products(session) == 2
                 response = await client.post("/products", json={"name": "Second"})
                 assert response.status_code == 201
-                assert await count_products(session) == 2
+                assert await count_products(session) == 3
 
 
-            async def test_a_product_the_api_deleted_is_gone_from_the_tests_session(client, session):
+            async def test_a_product_the_api_deleted_is_gone_from_the_tests_session(
+                client, session
+            ):
                 product = ProductFactory.create(name="Doomed")
                 await session.flush()
                 assert (await client.delete(f"/products/{product.id}")).status_code == 204
                 assert await session.get(Product, product.id) is None
+
+
+            @pytest.mark.parametrize("turn", ["one", "two"])
+            async def test_every_test_starts_with_the_seed_whatever_the_last_deleted(
+                turn, client, session
+            ):
+                statement = select(Product).where(Product.name == "House brand")
+                house_brand = await session.scalar(statement)
+                assert (await client.delete(f"/products/{house_brand.id}")).status_code == 204
+                assert await count_products(session) == 0
+
+
+            @pytest.mark.parametrize("turn", ["one", "two"])
+            async def test_a_module_level_sessionmaker_commits_into_a_savepoint(
+                turn, client, session
+            ):
+                response = await client.post("/products/imported", json={"name": "Imported"})
+                assert response.status_code == 201
+                assert await count_products(session) == 2  # the seed's and this test's, no other
         """,
         "pyproject.toml": """
             [tool.pytest.ini_options]
-            testpaths = ["shop/tests", "billing/tests"]
+            testpaths = ["shop/tests"]
             asyncio_mode = "auto"
             asyncio_default_fixture_loop_scope = "session"
             asyncio_default_test_loop_scope = "session"
         """,
     },
 }
-# The shop's tests live in a package named `tests` inside its app package, as do those of another
-# app of the repo (pytest sees two `tests` packages): the conftest goes beside the shop's.
+# The shop's tests live in a package named `tests` inside its app package: the conftest and
+# database_isolation/ go beside them, and import by their own names, never through `tests`.
 SHOP_TESTS_FOLDER = "shop/tests"
 SOURCES = {
     "shop/__init__.py": "",
     "shop/tests/__init__.py": "",
     "shop/models.py": MODELS,
-    "billing/__init__.py": "",
-    "billing/tests/__init__.py": "",
-    "billing/tests/test_billing.py": """
-        def test_billing_needs_no_database():
-            assert round(0.1 + 0.2, 2) == 0.3
+    "shop/seed.py": """
+        from sqlalchemy import select
+
+        from shop.models import Product
+
+
+        def add_house_brand(session):
+            if session.scalar(select(Product).where(Product.name == "House brand")) is None:
+                session.add(Product(name="House brand"))
     """,
 }
-SHOP_TESTS = 5
+SHOP_TESTS = 8
 
 
 def marked_block(conftest: str) -> tuple[int, int]:
@@ -283,11 +344,11 @@ def marked_block(conftest: str) -> tuple[int, int]:
     return start, end.end()
 
 
-def edit_marked_block(conftest: str) -> str:
-    """The conftest with BLOCK_EDITS applied; fails if an edit would reach outside the block."""
+def edit_marked_block(conftest: str, edits: dict[str, str] = BLOCK_EDITS) -> str:
+    """The conftest with ``edits`` applied; fails if an edit would reach outside the block."""
     start, end = marked_block(conftest)
     block = conftest[start:end]
-    for generated, adapted in BLOCK_EDITS.items():
+    for generated, adapted in edits.items():
         assert block.count(generated) == 1, f"not once in the marked block: {generated}"
         block = block.replace(generated, adapted)
     return conftest[:start] + block + conftest[end:]
@@ -299,27 +360,45 @@ def edited_lines(before: str, after: str) -> int:
     return sum(1 for line in diff if line.startswith("+ "))
 
 
-def build_shop(root: Path, rendering: Rendering, api: str) -> Path:
-    """The shop repo: its own app and tests (a package), plus the generated conftest and its
-    database_isolation/."""
-    for relative, source in {**SOURCES, **SHOP[api]}.items():
+def build_repo(
+    root: Path,
+    rendering: Rendering,
+    sources: dict[str, str],
+    tests_folder: str,
+    edits: dict[str, str] = BLOCK_EDITS,
+) -> Path:
+    """A repo of ``sources``, plus the generated conftest (its block edited) and its
+    database_isolation/ copied into ``tests_folder``."""
+    for relative, source in sources.items():
         path = root / relative
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(textwrap.dedent(source).lstrip())
     generated_tests = rendering.path / "tests"
-    tests = root / SHOP_TESTS_FOLDER
+    tests = root / tests_folder
     shutil.copytree(generated_tests / "database_isolation", tests / "database_isolation")
     conftest = (generated_tests / "conftest.py").read_text()
-    (tests / "conftest.py").write_text(edit_marked_block(conftest))
+    (tests / "conftest.py").write_text(edit_marked_block(conftest, edits))
     return root
+
+
+RENDERINGS: dict[str, Rendering] = {}
+
+
+def rendering_for(api: str, tmp_path_factory: pytest.TempPathFactory) -> Rendering:
+    """A project generated with plain SQLAlchemy for ``api``, rendered once per process."""
+    if api not in RENDERINGS:
+        output = tmp_path_factory.mktemp(f"generated-{api}")
+        RENDERINGS[api] = render(output, orm="sqlalchemy", api=api)
+    return RENDERINGS[api]
 
 
 @pytest.fixture(scope="module", params=["sync", "async"])
 def shop(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The shop repo, with the conftest of a project generated for the same api."""
     api: str = request.param
-    generated = render(tmp_path_factory.mktemp(f"generated-{api}"), orm="sqlalchemy", api=api)
-    return build_shop(tmp_path_factory.mktemp(f"shop-{api}"), generated, api)
+    rendering = rendering_for(api, tmp_path_factory)
+    root = tmp_path_factory.mktemp(f"shop-{api}")
+    return build_repo(root, rendering, {**SOURCES, **SHOP[api]}, SHOP_TESTS_FOLDER)
 
 
 def test_the_marked_block_is_all_a_user_edits(default_rendering: Rendering) -> None:
@@ -333,6 +412,14 @@ def test_the_marked_block_is_all_a_user_edits(default_rendering: Rendering) -> N
     adapted_start, adapted_end = marked_block(adapted)
     assert adapted[:adapted_start] == conftest[:start]
     assert adapted[adapted_end:] == conftest[end:]
+
+
+def test_the_conftest_tells_one_story_in_at_most_200_lines(rendering: Rendering) -> None:
+    """The conftest stays short enough to read as the life of one test, in every rendering:
+    the machinery lives in database_isolation/."""
+    conftest = (rendering.path / "tests" / "conftest.py").read_text()
+
+    assert len(conftest.splitlines()) <= MOST_CONFTEST_LINES
 
 
 def test_copied_conftest_isolates_the_shop_on_sqlite(shop: Path) -> None:
@@ -360,8 +447,9 @@ def shop_test_database(postgresql_server: URL) -> Iterator[URL]:
 def test_copied_conftest_isolates_the_shop_on_postgresql(
     shop: Path, shop_test_database: URL
 ) -> None:
-    """With two workers, each on its own clone: the suite passes, and the test database it
-    found is left with its tables created from metadata and every one of them empty."""
+    """With two workers, each on its own clone of the seeded database: the suite passes, and
+    the test database it found is left with its tables created from metadata and nothing in
+    them but the seed."""
     url = shop_test_database.render_as_string(hide_password=False)
 
     summary = assert_suite_passed(
@@ -369,4 +457,137 @@ def test_copied_conftest_isolates_the_shop_on_postgresql(
     )
 
     assert f"{SHOP_TESTS} passed" in summary
-    assert row_counts(shop_test_database) == {"products": 0}
+    assert row_counts(shop_test_database) == {"products": 1}  # the seed: the starting state
+
+
+# A tutorial-style app: a module-level engine on its own SQLite file, and a start-up that
+# creates the tables on it. Copied as is, its start-up must be refused before the file exists.
+TUTORIAL = {
+    "tutorial/__init__.py": "",
+    "tutorial/models.py": MODELS,
+    "tutorial/main.py": """
+        from contextlib import asynccontextmanager
+
+        from fastapi import Depends, FastAPI
+        from sqlalchemy import create_engine, select
+        from sqlalchemy.orm import Session
+
+        from tutorial.models import Base, Product
+
+        engine = create_engine("sqlite:///./tutorial.db", connect_args={"check_same_thread": False})
+
+
+        @asynccontextmanager
+        async def lifespan(app):
+            Base.metadata.create_all(engine)
+            yield
+
+
+        app = FastAPI(lifespan=lifespan)
+
+
+        def get_session():
+            with Session(engine) as session:
+                yield session
+
+
+        @app.get("/products")
+        def list_products(session: Session = Depends(get_session)):
+            return [product.name for product in session.scalars(select(Product))]
+    """,
+    "tests/test_tutorial.py": """
+        def test_lists_no_products(client):
+            assert client.get("/products").json() == []
+    """,
+}
+TUTORIAL_EDITS = {
+    "from hero_service.db import (\n    get_session_factory as app_session_dependency,\n)": (
+        "from tutorial.main import get_session as app_session_dependency"
+    ),
+    "from hero_service.main import app": (
+        "from tutorial.main import app\nfrom tutorial.models import Base"
+    ),
+    'SCHEMA: schema.Schema = Path(__file__).parents[1] / "alembic.ini"': (
+        "SCHEMA: schema.Schema = Base.metadata"
+    ),
+}
+
+# A repo whose migrations/env.py ignores the connection the conftest passes and connects to
+# the database alembic.ini names (the developer's): SCHEMA, as generated, names that alembic.ini.
+IGNORING_ENV = {
+    **{path: source for path, source in SHOP["sync"].items() if path.startswith("shop/")},
+    "shop/__init__.py": "",
+    "shop/models.py": MODELS,
+    "shop/seed.py": SOURCES["shop/seed.py"],
+    "alembic.ini": """
+        [alembic]
+        script_location = migrations
+        sqlalchemy.url = sqlite:///./development.db
+    """,
+    "migrations/env.py": """
+        from alembic import context
+        from sqlalchemy import engine_from_config, pool
+
+        config = context.config
+        section = config.get_section(config.config_ini_section)
+        connectable = engine_from_config(section, prefix="sqlalchemy.", poolclass=pool.NullPool)
+        with connectable.connect() as connection:
+            context.configure(connection=connection)
+            with context.begin_transaction():
+                context.run_migrations()
+    """,
+    "migrations/versions/0001_products.py": """
+        import sqlalchemy as sa
+        from alembic import op
+
+        revision = "0001"
+        down_revision = None
+
+
+        def upgrade():
+            op.create_table("products", sa.Column("id", sa.Integer, primary_key=True))
+    """,
+    "tests/test_products.py": """
+        def test_posts_a_product(client):
+            assert client.post("/products", json={"name": "One"}).status_code == 201
+    """,
+}
+
+
+def test_an_app_whose_start_up_builds_its_own_engine_is_stopped_before_it_connects(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    """A module-level engine on the app's own SQLite file, used by a start-up create_all: the
+    run fails naming the file and the fix, and the file is never created."""
+    rendering = rendering_for("sync", tmp_path_factory)
+    repo = build_repo(
+        tmp_path_factory.mktemp("tutorial"), rendering, TUTORIAL, "tests", TUTORIAL_EDITS
+    )
+
+    result = run_python(repo, "-m", "pytest", "-p", "no:randomly")
+
+    assert result.returncode != 0
+    assert (
+        "ForeignDatabaseError: an engine tried to connect to sqlite+pysqlite:///" in result.stdout
+    )
+    assert "tutorial.db during the tests: make the app take its database URL" in result.stdout
+    assert not (repo / "tutorial.db").exists()
+
+
+def test_migrations_that_ignore_the_passed_connection_stop_the_run(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    """An env.py that connects where alembic.ini says: the run stops with one line naming the
+    fix, before a single statement reaches the developer's database."""
+    rendering = rendering_for("sync", tmp_path_factory)
+    edits = {key: value for key, value in BLOCK_EDITS.items() if not key.startswith("SCHEMA")}
+    repo = build_repo(
+        tmp_path_factory.mktemp("ignoring-env"), rendering, IGNORING_ENV, "tests", edits
+    )
+
+    result = run_python(repo, "-m", "pytest", "-p", "no:randomly")
+
+    assert result.returncode == pytest.ExitCode.USAGE_ERROR, result.stdout[-3000:]
+    assert "SCHEMA: the migrations opened a connection of their own" in result.stdout
+    assert "migrate config.attributes['connection'] when it is set" in result.stdout
+    assert not (repo / "development.db").exists()

@@ -168,7 +168,7 @@ def test_a_server_lost_mid_run_shows_the_tests_failures_and_the_cause_once(
     assert "INTERNALERROR" not in output
     assert "FAILED tests/test_lifecycle_probe.py::test_probe" in output
     assert " failed" in summary, summary
-    assert output.count("could not drop this run's test databases") == 1
+    assert output.count("could not finish the run's database work") == 1
     assert f":{run_database.password}@" not in output
 
 

@@ -7,7 +7,6 @@
 {%- set Client = "AsyncClient" if is_async else "TestClient" -%}
 {%- set sessionmaker = "async_sessionmaker" if is_async else "sessionmaker" -%}
 """Every test runs inside one database transaction that is rolled back when the test ends.
-
 Read this file top to bottom: it is the life of one test.
 
     engine        once per run     SQLite in memory, or the server in TEST_DATABASE_URL,
@@ -17,24 +16,22 @@ Read this file top to bottom: it is the life of one test.
     session       per test         joins through a SAVEPOINT: its commit() only RELEASEs it
     client        per test         the app's own session dependency, bound to that connection
 
-So app code commits and rolls back exactly as in production; each commit ends a SAVEPOINT,
-never the outer transaction, and the ROLLBACK at the end of the test undoes all of it.
-`pytest --sql-log` shows it; docs/testing.md explains it. The machinery lives in
-database_isolation/ beside this file: copy both, and edit the marked block below only.
+So app code commits and rolls back as in production: each commit ends a SAVEPOINT, and the
+ROLLBACK at the end of the test undoes all of it (`pytest --sql-log` shows it; docs/testing.md
+explains it). Copy this file and database_isolation/ beside it; edit the marked block only.
 """
 
 import os
 import sys
-from collections.abc import {{ "AsyncIterator, Callable" if is_async else "Callable, Iterator" }}
+from collections.abc import {{ "AsyncIterator, " if is_async }}Callable, Iterator
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 import pytest
-from alembic.config import Config
 from fastapi import FastAPI
 {%- if is_async %}
 from httpx2 import ASGITransport, AsyncClient
-from sqlalchemy import Connection
 from sqlalchemy.engine import URL
 from sqlalchemy.ext.asyncio import (
     AsyncConnection,
@@ -63,6 +60,7 @@ from sqlmodel import Session
 # database_isolation/ imports by its own name, whatever package this folder is (or is not).
 sys.path.insert(0, str(Path(__file__).parent))
 pytest.register_assert_rewrite("database_isolation")
+import database_isolation
 from database_isolation import (
     app_sessions,
     embedded_postgresql,
@@ -74,17 +72,8 @@ from database_isolation import (
 )
 from database_isolation.engines import create_test_engine
 
-# Their fixtures and hooks: the database per worker, no engine but the test's, --sql-log,
-# factories bound to the test, and the checks that nothing was committed or left overridden.
-pytest_plugins = [
-    "database_isolation.servers",
-    "database_isolation.engine_guard",
-    "database_isolation.embedded_postgresql",
-    "database_isolation.sql_watching",
-    "database_isolation.factory_binding",
-    "database_isolation.escapes",
-    "database_isolation.end_of_run",
-]
+# Their fixtures and hooks, listed (and each one explained) in database_isolation/__init__.py.
+pytest_plugins = database_isolation.PLUGINS
 
 # Unset: a private in-memory SQLite database, no server needed. Set to a database whose name
 # ends in _test (postgresql+psycopg://user:password@host:5432/name_test, or mysql+pymysql://
@@ -111,6 +100,10 @@ from {{ cookiecutter.package_name }}.main import app
 
 SCHEMA: schema.Schema = Path(__file__).parents[1] / "alembic.ini"
 BASE_URL = "http://localhost"  # where the client sends requests: a host your app accepts
+# Rows every test starts with: seed(session), once per run after the migrations; idempotent.
+SEED: schema.Seed | None = None
+# Module-level sessionmakers or scoped_sessions your code calls without a dependency.
+MODULE_SESSIONS: list[app_sessions.ModuleSessions] = []
 # ---------------------------------------------------------------------------------------------
 
 
@@ -120,12 +113,8 @@ def pytest_sessionstart(session: pytest.Session) -> None:
         servers.create_and_migrate(session.config, TEST_DATABASE_URL, migrate)
 
 
-def migrate(connection: Connection) -> None:
-    schema.build(connection, SCHEMA)
-
-
-def alembic_config(connection: Connection | None = None) -> Config:
-    return schema.alembic_config(SCHEMA, connection)
+migrate = partial(schema.build, schema=SCHEMA, seed=SEED)
+alembic_config = partial(schema.alembic_config, SCHEMA)
 
 
 @pytest.fixture(scope="session")
@@ -193,10 +182,17 @@ def sessions_joining(
 
 
 @pytest.fixture(scope="session")
-def session_factory(shared_connection: {{ Connection }}) -> {{ sessionmaker }}[{{ Session }}]:
+{%- if is_async %}
+def session_factory(
+    shared_connection: AsyncConnection,
+) -> Iterator[async_sessionmaker[AsyncSession]]:
+{%- else %}
+def session_factory(shared_connection: Connection) -> Iterator[sessionmaker[Session]]:
+{%- endif %}
     """Made once: a session joins whatever transaction its connection is in when it starts,
-    which during a test is that test's."""
-    return sessions_joining(shared_connection)
+    which during a test is that test's. MODULE_SESSIONS make such sessions too, for the run."""
+    with app_sessions.bound_to(shared_connection, MODULE_SESSIONS):
+        yield sessions_joining(shared_connection)
 
 
 @pytest.fixture

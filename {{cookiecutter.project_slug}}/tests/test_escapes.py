@@ -35,7 +35,10 @@ from sqlalchemy.orm import Session, sessionmaker
 {%- endif %}
 {%- endif %}
 
-from {{ cookiecutter.package_name }}.db import create_db_engine, create_session_factory
+from {{ cookiecutter.package_name }}.db import (
+    create_db_engine,
+    create_session_factory,
+)
 from {{ cookiecutter.package_name }}.models import Team
 from {{ cookiecutter.package_name }}.settings import Settings
 

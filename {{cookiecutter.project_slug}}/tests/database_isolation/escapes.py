@@ -12,6 +12,7 @@ A pytest plugin (conftest.py lists it in ``pytest_plugins``):
     pytest --check-escapes-per-test     the same comparison after every test, naming the test
     at the start of a run               a database the suite found must hold what the
                                         migrations left there the last time it was clean
+                                        (pytest's cache remembers it)
 
 On in-memory SQLite no other connection can see the test's database: there the refused COMMIT
 is the whole guard, and the app's own engine opens another, empty, database (`no such table`).
@@ -23,7 +24,7 @@ from hashlib import sha256
 from typing import Any, TypedDict
 
 import pytest
-from sqlalchemy import Connection, create_engine, event, inspect, text
+from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import URL
 
 from database_isolation.guard import where
@@ -50,6 +51,7 @@ class Escaped(TypedDict):
 ESCAPED = pytest.StashKey[list[Escaped]]()  # what this process (and its workers) found
 MIGRATED = pytest.StashKey[Fingerprints]()  # the run's database right after its migrations
 WATCHED = pytest.StashKey[str]()  # the database this process's tests ran on
+TESTS_RUN = pytest.StashKey[list[str]]()
 
 
 class CommitRefused(RuntimeError):
@@ -110,14 +112,18 @@ def fingerprints(url: URL) -> Fingerprints:
     equal contents."""
     engine = create_engine(sync_driver(url))
     try:
-        with engine.connect() as connection:
-            quote = connection.dialect.identifier_preparer.quote
-            return {
-                table: digest(connection.execute(text(f"SELECT * FROM {quote(table)}")))
-                for table in inspect(connection).get_table_names()
-            }
+        return fingerprints_on(engine)
     finally:
         engine.dispose()
+
+
+def fingerprints_on(engine: Engine) -> Fingerprints:
+    with engine.connect() as connection:
+        quote = connection.dialect.identifier_preparer.quote
+        return {
+            table: digest(connection.execute(text(f"SELECT * FROM {quote(table)}")))
+            for table in inspect(connection).get_table_names()
+        }
 
 
 def digest(rows: Any) -> str:
@@ -139,21 +145,24 @@ class Watch:
     """One database this process's tests ran on: what it held after the migrations, what it
     held when a test last ended, and the tests that ran."""
 
-    def __init__(self, url: URL) -> None:
+    def __init__(self, url: URL, tests: list[str]) -> None:
         self.url = url
-        self.migrated = self.last_seen = fingerprints(url)
-        self.tests: list[str] = []
+        # Its own pool: a check per test reuses one connection (which still sees each commit,
+        # as every check begins a new transaction).
+        self.engine = create_engine(sync_driver(url))
+        self.migrated = self.last_seen = fingerprints_on(self.engine)
+        self.tests = tests
 
     def changed_since_last_test(self) -> list[str]:
-        now = fingerprints(self.url)
+        now = fingerprints_on(self.engine)
         changed, self.last_seen = changed_tables(self.last_seen, now), now
         return changed
 
     def escaped(self) -> Escaped | None:
-        changed = changed_tables(self.migrated, fingerprints(self.url))
-        return (
-            Escaped(database=where(self.url), tables=changed, tests=self.tests) if changed else None
-        )
+        changed = changed_tables(self.migrated, fingerprints_on(self.engine))
+        if not changed:
+            return None
+        return Escaped(database=where(self.url), tables=changed, tests=list(self.tests))
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -162,26 +171,26 @@ def escape_watch(request: pytest.FixtureRequest, database_url: URL) -> Iterator[
     if not on_a_server(database_url):
         yield None
         return
-    watch = Watch(database_url)
+    watch = Watch(database_url, tests_run(request.config))
     request.config.stash[WATCHED] = where(database_url)
     yield watch
     # Here, before the per-worker database is dropped, not at the end of the session.
     escaped = watch.escaped()
+    watch.engine.dispose()
     if escaped:
         escaped_in(request.config).append(escaped)
 
 
-@pytest.fixture(autouse=True)
-def escapes_of_this_test(
-    request: pytest.FixtureRequest, escape_watch: Watch | None
-) -> Iterator[None]:
-    """Set up before the test's transaction, so torn down after its ROLLBACK."""
-    if escape_watch is None:
+class ChecksPerTest:
+    """Registered as a plugin with --check-escapes-per-test only: without it, a test costs
+    nothing more than one hook call."""
+
+    @pytest.fixture(autouse=True)
+    def escapes_of_this_test(self, escape_watch: Watch | None) -> Iterator[None]:
+        """Set up before the test's transaction, so torn down after its ROLLBACK."""
         yield
-        return
-    escape_watch.tests.append(request.node.nodeid)
-    yield
-    if request.config.getoption(PER_TEST):
+        if escape_watch is None:
+            return
         changed = escape_watch.changed_since_last_test()
         if changed:
             pytest.fail(
@@ -195,6 +204,10 @@ def escaped_in(config: pytest.Config) -> list[Escaped]:
     return config.stash.setdefault(ESCAPED, [])
 
 
+def tests_run(config: pytest.Config) -> list[str]:
+    return config.stash.setdefault(TESTS_RUN, [])
+
+
 # ---- Hooks: the start and the end of the run ----------------------------------------------------
 
 
@@ -204,6 +217,16 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         action="store_true",
         help="after every test, look for writes that escaped its transaction (names the test)",
     )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    if config.getoption(PER_TEST):
+        config.pluginmanager.register(ChecksPerTest(), "database_isolation.escapes.per_test")
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """The tests that ran in this process, for the report of what escaped."""
+    tests_run(item.config).append(item.nodeid)
 
 
 @pytest.hookimpl(trylast=True)  # after conftest.py's pytest_sessionstart has migrated
@@ -258,13 +281,13 @@ def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> Non
         return
     terminalreporter.section("writes that escaped the tests' transactions", red=True)
     for found in escaped:
-        where = f"{found['database']}, tables {', '.join(found['tables'])}"
+        place = f"{found['database']}, tables {', '.join(found['tables'])}"
         if not found["tests"]:
             # The workers ran on clones: something used TEST_DATABASE_URL's database itself.
-            terminalreporter.line(f"ERROR: writes are committed in {where}", red=True)
+            terminalreporter.line(f"ERROR: writes are committed in {place}", red=True)
             continue
         terminalreporter.line(
-            f"ERROR: writes that escaped the tests' transactions are committed in {where}, "
+            f"ERROR: writes that escaped the tests' transactions are committed in {place}, "
             f"by one of these {len(found['tests'])} tests ({PER_TEST} names it):",
             red=True,
         )

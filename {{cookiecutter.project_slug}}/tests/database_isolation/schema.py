@@ -1,23 +1,38 @@
-"""The schema every test starts from: SCHEMA's migrations (or its models' tables).
+"""The state every test starts from: SCHEMA's migrations (or its models' tables), then SEED's rows.
 
-conftest.py names SCHEMA in its marked block and calls ``build`` once per run: on a server
-before xdist's workers clone the database, on in-memory SQLite on the one connection it has.
+conftest.py names SCHEMA and SEED in its marked block and calls ``build`` once per run, in one
+transaction it commits: on a server before xdist's workers clone the database (so every clone
+holds the seed), on in-memory SQLite on the one connection it has. A test's changes to seeded
+rows roll back with the rest of its transaction.
 """
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import Connection, MetaData
+from sqlalchemy.orm import Session
 
 from database_isolation.engine_guard import ForeignDatabaseError, only_the_passed_connection
 
 Schema = Path | MetaData
+Seed = Callable[[Session], None]
 
 
-def build(connection: Connection, schema: Schema) -> None:
-    """Build the schema on ``connection``: run the migrations, or create the tables."""
+def build(connection: Connection, schema: Schema, seed: Seed | None = None) -> None:
+    """Build the schema on ``connection`` (run the migrations, or create the tables), then
+    add the seed's rows."""
+    migrate(connection, schema)
+    if seed is not None:
+        # A session on the connection's own transaction: a commit() in the seed ends nothing.
+        with Session(bind=connection) as session:
+            seed(session)
+            session.flush()
+
+
+def migrate(connection: Connection, schema: Schema) -> None:
     if isinstance(schema, MetaData):
         schema.create_all(connection)
         return

@@ -12,7 +12,7 @@ import os
 import re
 import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from contextlib import ExitStack, contextmanager, suppress
 
 import pytest
@@ -403,21 +403,32 @@ def database_url(pytestconfig: pytest.Config) -> URL:
     return clone
 
 
-def pytest_sessionfinish(session: pytest.Session) -> None:
-    """In the run's controller: drop this run's clones, and the database if this run created it
-    and nobody else uses it now. A database we found stays untouched. A server that has gone
-    away is reported once, after the tests' own results."""
+@pytest.hookimpl(wrapper=True, trylast=True)  # inside the terminal's: its summary still shows
+def pytest_sessionfinish(session: pytest.Session) -> Generator[None, None, None]:
+    """After the other plugins' end-of-run work, in the run's controller: drop this run's
+    clones, and the database if this run created it and nobody else uses it now (a database
+    we found stays untouched). A server gone mid-run fails that work: its cause is reported
+    once, after the tests' own results, instead of a traceback that would replace them."""
     config = session.config
+    try:
+        yield
+    except DBAPIError as error:
+        note_lost_server(config, error)
     if RUN_LOCK not in config.stash:
         return  # SQLite, an xdist worker, or a run that stopped before its setup
     try:
         with config.stash[RUN_LOCK]:
             drop_what_this_run_made(config, test_database_url())
     except (pytest.UsageError, DBAPIError) as error:
+        note_lost_server(config, error)
+
+
+def note_lost_server(config: pytest.Config, error: Exception) -> None:
+    if CLEANUP_FAILURE not in config.stash:  # the first failure says why; the rest follow
         reason = " ".join(str(getattr(error, "orig", None) or error).split())
         config.stash[CLEANUP_FAILURE] = (
-            f"database_isolation could not drop this run's test databases ({reason}); "
-            "the next run reclaims them."
+            f"database_isolation could not finish the run's database work ({reason}); the next "
+            "run reclaims what this run left on the server."
         )
 
 
@@ -454,3 +465,36 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         for marker, reason in wrong_backend.items():
             if marker in item.keywords:
                 item.add_marker(pytest.mark.skip(reason=reason))
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """Before conftest.py creates, migrates or copies a PostgreSQL database: may the role?"""
+    url = test_database_url()
+    if url.get_backend_name() == "postgresql" and not os.environ.get("PYTEST_XDIST_WORKER"):
+        workers = bool(getattr(session.config.option, "numprocesses", None))  # pytest -n N
+        require_createdb_where_needed(url, workers)
+
+
+def require_createdb_where_needed(url: URL, workers: bool) -> None:
+    """A role without CREATEDB runs the suite serially in a test database made for it in
+    advance; anything more stops here, in one line naming the privilege and the fix."""
+    with server_connection(url) as server:
+        role, may_create = server.execute(
+            text(
+                "SELECT rolname, rolcreatedb OR rolsuper FROM pg_roles WHERE rolname = current_user"
+            )
+        ).one()
+        if may_create:
+            return
+        if not database_exists(server, str(url.database)):
+            raise pytest.UsageError(
+                f"role {role!r} may not create the test database {url.database!r} (it lacks "
+                f"CREATEDB): create it in advance (CREATE DATABASE {url.database} OWNER {role}),"
+                f" or ALTER ROLE {role} CREATEDB"
+            )
+        if workers:
+            raise pytest.UsageError(
+                f"pytest -n copies the test database for each worker, which needs CREATEDB, and "
+                f"role {role!r} lacks it: ALTER ROLE {role} CREATEDB, or run without -n"
+            )

@@ -13,7 +13,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import SQLModel
 {%- endif %}
 
-from {{ cookiecutter.package_name }}.constraints import violated_constraint
+from {{ cookiecutter.package_name }}.constraints import (
+    violated_constraint,
+)
 from {{ cookiecutter.package_name }}.db import SessionDep
 {%- if cookiecutter.orm == "sqlalchemy" %}
 from {{ cookiecutter.package_name }}.models import Base
