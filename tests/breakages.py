@@ -34,7 +34,7 @@ class Breakage:
     # What to run, when it is more than the catching tests (an end-of-run check needs a test
     # that gives it something to find).
     run: tuple[str, ...] = ()
-    # "postgresql": a server-only breakage, run with TEST_DATABASE_URL on PostgreSQL.
+    # "postgresql", "mysql": a server-only breakage, run with TEST_DATABASE_URL on that server.
     backend: str = "sqlite"
     # pytest -n: the per-worker databases only exist under xdist.
     workers: int = 0
@@ -51,9 +51,12 @@ class Breakage:
 CONFTEST = "tests/conftest.py"
 SQLITE = "tests/database_isolation/sqlite.py"
 SERVERS = "tests/database_isolation/servers.py"
+GUARD = "tests/database_isolation/guard.py"
+ENGINES = "tests/database_isolation/engines.py"
 FACTORY_BINDING = "tests/database_isolation/factory_binding.py"
 MAIN = "src/{package}/main.py"
 HEALTH = "src/{package}/routers/health.py"
+QUERY_COUNTS = "tests/test_query_counts.py"
 
 END_OF_RUN_COMMITS = "end_of_run.py::nothing_committed_by_the_run"
 END_OF_RUN_OVERRIDES = "end_of_run.py::dependency_overrides_restored"
@@ -82,11 +85,8 @@ def join_mode(mode: str) -> Breakage:
 
 
 def transaction_rollback(sync_prefix: str) -> Edit:
-    return Edit(
-        CONFTEST,
-        f"    yield transaction\n    {sync_prefix}transaction.rollback()",
-        f"    yield transaction\n    {sync_prefix}transaction.commit()",
-    )
+    rollback = f"    {sync_prefix}shared_connection.rollback()  # the test's transaction"
+    return Edit(CONFTEST, rollback, rollback.replace("rollback()", "commit()"))
 
 
 OVERRIDE_RESTORE = (
@@ -113,7 +113,7 @@ BREAKAGES = [
     Breakage(
         name="static-pool-removed",
         what="the in-memory test engine without poolclass=StaticPool",
-        sync=(Edit(CONFTEST, "poolclass=StaticPool, ", ""),),
+        sync=(Edit(ENGINES, "poolclass=StaticPool, ", ""),),
         asynchronous=None,
         caught_by=(
             "test_isolation.py::test_every_checkout_of_the_test_engine_reaches_the_one_database",
@@ -132,9 +132,9 @@ BREAKAGES = [
         what="any database name accepted as a test database",
         sync=(
             Edit(
-                SERVERS,
-                'if not TEST_DATABASE_NAME.fullmatch(url.database or ""):',
-                "if False:",
+                GUARD,
+                'return TEST_DATABASE_NAME.fullmatch(url.database or "") is not None',
+                "return True",
             ),
         ),
         asynchronous=None,
@@ -143,7 +143,13 @@ BREAKAGES = [
     Breakage(
         name="per-worker-clone-skipped",
         what="every xdist worker on the one test database",
-        sync=(Edit(SERVERS, "return worker_database(url, worker)", "return url"),),
+        sync=(
+            Edit(
+                SERVERS,
+                'return worker_database(url, worker, os.environ["PYTEST_XDIST_TESTRUNUID"][:8])',
+                "return url",
+            ),
+        ),
         asynchronous=None,
         caught_by=("test_isolation.py::test_each_xdist_worker_has_a_database_of_its_own",),
         backend="postgresql",
@@ -173,11 +179,10 @@ BREAKAGES = [
     ),
     Breakage(
         name="outer-transaction-committed-on-a-server",
-        what="the same, on PostgreSQL, under a test that cannot see it itself",
+        what="the same, on PostgreSQL: escapes.py refuses the COMMIT, an error at the teardown",
         sync=(transaction_rollback(""),),
         asynchronous=None,
-        caught_by=(END_OF_RUN_COMMITS,),
-        run=("test_server.py::test_endpoint_commit_is_invisible_to_another_connection",),
+        caught_by=("test_server.py::test_endpoint_commit_is_invisible_to_another_connection",),
         backend="postgresql",
     ),
     Breakage(
@@ -234,6 +239,40 @@ BREAKAGES = [
         sync=(Edit(HEALTH, 'session.scalar(text("SELECT 1"))', "pass"),),
         asynchronous=(Edit(HEALTH, 'await session.scalar(text("SELECT 1"))', "pass"),),
         caught_by=("test_health.py::test_ready_answers_503_when_the_database_is_unreachable",),
+    ),
+]
+
+BREAKAGES += [
+    Breakage(
+        name="test-sessions-configured-unlike-the-apps",
+        what="the test's sessions get an option the app's do not (autoflush=False)",
+        sync=(
+            Edit(
+                CONFTEST,
+                "bind=connection, class_=Session, join_transaction_mode",
+                "bind=connection, class_=Session, autoflush=False, join_transaction_mode",
+            ),
+        ),
+        asynchronous=None,
+        caught_by=("test_isolation.py::test_sessions_are_configured_like_the_apps",),
+    ),
+    Breakage(
+        name="heroes-listed-without-eager-loading",
+        what="the heroes are listed without selectinload: one more query per hero's team",
+        sync=(Edit(QUERY_COUNTS, ".options(selectinload(Hero.team))", ""),),
+        asynchronous=None,
+        caught_by=(
+            "test_query_counts.py::"
+            "test_listing_heroes_with_their_teams_takes_two_queries_however_many",
+        ),
+    ),
+    Breakage(
+        name="mysql-implicit-commits-allowed",
+        what="on MySQL, DDL inside a test commits the test's transaction unnoticed",
+        sync=(Edit(CONFTEST, "servers.refuse_implicit_commits_on(connection)", "pass"),),
+        asynchronous=None,
+        caught_by=("test_mysql.py::test_ddl_inside_a_test_fails_instead_of_committing",),
+        backend="mysql",
     ),
 ]
 

@@ -21,6 +21,7 @@ from tests.conftest import (
     CHILD_PYTEST_OPTIONS,
     TEMPLATE,
     Rendering,
+    assert_suite_passed,
     drop_database,
     render,
     run_python,
@@ -110,8 +111,6 @@ def test_the_generated_suite_catches_the_breakage(
         "-q",
         "-p",
         "no:randomly",
-        "-p",
-        "no:cacheprovider",
         *workers,
         *breakage.tests_run,
         # Summary lines as long as their message, and no Hypothesis plugin to import.
@@ -125,6 +124,28 @@ def test_the_generated_suite_catches_the_breakage(
     report = result.stdout[-4000:] + result.stderr[-2000:]
     assert result.returncode == 1, report  # 1: tests failed (not a usage or collection error)
     assert set(breakage.caught_by) <= caught, report
+
+
+# The tests whose verdict a test order could sway: the catchers of every SQLite breakage.
+CATCHERS_ON_SQLITE = sorted(
+    {test for b in BREAKAGES if b.backend == "sqlite" for test in b.tests_run}
+)
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3, 4, 5])
+def test_the_catchers_pass_in_any_order(seed: int, pristine: Callable[[str], Rendering]) -> None:
+    """Unbroken, the catching tests and the end-of-run checks pass in five random orders: no
+    verdict depends on what ran before (a leak check that runs first proves nothing)."""
+    result = run_python(
+        pristine("sync").path,
+        "-m",
+        "pytest",
+        "-q",
+        f"--randomly-seed={seed}",
+        *CATCHERS_ON_SQLITE,
+    )
+
+    assert_suite_passed(result)
 
 
 def readme_table() -> dict[str, tuple[set[str], str]]:
@@ -141,7 +162,7 @@ def readme_table() -> dict[str, tuple[set[str], str]]:
 
 
 def styles_of(breakage: Breakage) -> str:
-    backend = "PostgreSQL" if breakage.backend == "postgresql" else "SQLite"
+    backend = {"sqlite": "SQLite", "postgresql": "PostgreSQL", "mysql": "MariaDB"}[breakage.backend]
     apis = "sync, async" if breakage.asynchronous is not None else "sync"
     return f"{apis} on {backend}"
 

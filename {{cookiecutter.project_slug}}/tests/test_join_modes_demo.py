@@ -82,16 +82,23 @@ def session_factory(
 
 
 @pytest.fixture
-{{ async_ }}def delete_what_leaked(shared_connection: {{ Connection }}) -> {{ Iterator }}[None]:
+{% if is_async -%}
+async def delete_what_leaked(
+    shared_connection: AsyncConnection, engine: AsyncEngine
+) -> AsyncIterator[None]:
+{%- else -%}
+def delete_what_leaked(shared_connection: Connection, engine: Engine) -> Iterator[None]:
+{%- endif %}
     """After the test (set up first, so torn down last): delete and commit its teams, wherever
-    the mode under demonstration left them."""
+    the mode under demonstration left them, through a connection of its own (on in-memory
+    SQLite, the same database), so that --sql-log shows the test's statements only."""
     yield
     {{ await_ }}shared_connection.rollback()  # whatever transaction the mode left open
-    {{ await_ }}shared_connection.execute(
-        text("DELETE FROM team WHERE name = :name"),
-        [{"name": name} for name in (FIXTURE_TEAM, COMMITTED_BEFORE, COMMITTED_AFTER)],
-    )
-    {{ await_ }}shared_connection.commit()
+    {{ async_ }}with engine.begin() as cleanup:
+        {{ await_ }}cleanup.execute(
+            text("DELETE FROM team WHERE name = :name"),
+            [{"name": name} for name in (FIXTURE_TEAM, COMMITTED_BEFORE, COMMITTED_AFTER)],
+        )
 
 
 {{ async_ }}def app_rolls_back_between_commits(client: {{ Client }}, session: {{ Session }}) -> list[int]:
@@ -169,3 +176,4 @@ def session_factory(
     assert not transaction.is_active
     everything = {FIXTURE_TEAM, COMMITTED_BEFORE, COMMITTED_AFTER}
     assert {{ await_ }}committed_team_names(engine, connection) == everything
+
