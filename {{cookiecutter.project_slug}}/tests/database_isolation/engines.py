@@ -17,13 +17,14 @@ def create_test_engine(url: URL) -> {{ "AsyncEngine" if is_async else "Engine" }
         return {{ "create_async_engine" if is_async else "create_engine" }}(url)
     # An in-memory database lives and dies with its one connection: StaticPool hands that same
 {%- if is_async %}
-    # connection to every checkout (the app's, the schema's, the test's). aiosqlite drives the
-    # sqlite3 driver underneath, so the workaround goes on the sync engine beneath the async one.
+    # connection to every checkout (the schema's, the test's, any other thread's). aiosqlite
+    # drives the sqlite3 driver underneath, so the workaround goes on the sync engine beneath.
     engine = create_async_engine(url, poolclass=StaticPool)
     sqlite.use_savepoints(engine.sync_engine)
 {%- else %}
-    # connection to every checkout (the app's, the schema's, the test's); check_same_thread=False
-    # lets it move between threads, as TestClient runs endpoints in a thread of its own.
+    # connection to every checkout (the schema's, the test's, any other thread's);
+    # check_same_thread=False lets it move between threads, as TestClient runs endpoints in a
+    # thread of its own.
     engine = create_engine(url, poolclass=StaticPool, connect_args={"check_same_thread": False})
     sqlite.use_savepoints(engine)
 {%- endif %}
