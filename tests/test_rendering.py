@@ -11,7 +11,7 @@ from tests.conftest import Rendering, run_python
 
 # `${{ matrix.shard }}` is a GitHub Actions expression in the generated workflow, not Jinja.
 LEFTOVER_TEMPLATE_SYNTAX = re.compile(r"(?<!\$)\{\{|\{%|\{#|cookiecutter\.")
-SKIPPED_DIRECTORIES = {".mypy_cache", ".ruff_cache", "__pycache__", ".pytest_cache"}
+SKIPPED_DIRECTORIES = {".mypy_cache", ".ruff_cache", "__pycache__", ".pytest_cache", ".hypothesis"}
 
 
 def project_files(rendering: Rendering) -> list:

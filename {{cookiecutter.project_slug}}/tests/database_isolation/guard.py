@@ -43,6 +43,8 @@ HARMLESS_QUERY_OPTIONS = {
     "mysql": {"charset", "connect_timeout", "read_timeout", "write_timeout"},
     "sqlite": set(),
 }
+# An SQLite URI naming a database that lives in memory (mode=memory) reaches no file.
+IN_MEMORY_URI_OPTIONS = {"mode", "cache", "uri"}
 # What the server says it opened: the database, and where it runs.
 DATABASE_REACHED = {
     "postgresql": "SELECT current_database(), inet_server_addr()::text, inet_server_port()",
@@ -83,15 +85,22 @@ def is_in_memory(file: str | None) -> bool:
     return not file or file == ":memory:"
 
 
+def is_shared_in_memory(url: URL) -> bool:
+    """``sqlite:///file:name?mode=memory&cache=shared&uri=true``: in memory, shared by name."""
+    return url.query.get("mode") == "memory" and set(url.query) <= IN_MEMORY_URI_OPTIONS
+
+
 def carries_the_marker(url: URL) -> bool:
     if url.get_backend_name() == "sqlite":
-        return is_in_memory(url.database) or Path(str(url.database)).stem.endswith(TEST_MARKER)
+        return is_in_memory(url.database) or is_shared_in_memory(url) or Path(str(url.database)).stem.endswith(TEST_MARKER)
     return TEST_DATABASE_NAME.fullmatch(url.database or "") is not None
 
 
 def require_test_database(url: URL) -> None:
     """Refuse, before any connection, a URL that could reach a database not made for testing."""
     harmless = HARMLESS_QUERY_OPTIONS.get(url.get_backend_name(), set())
+    if url.get_backend_name() == "sqlite" and is_shared_in_memory(url):
+        harmless = IN_MEMORY_URI_OPTIONS
     refused = sorted(set(url.query) - harmless)
     if refused:
         raise pytest.UsageError(
