@@ -21,9 +21,10 @@ __all__ = ["app_on_the_connection", "client", "session"]
 @pytest.fixture(scope="session")
 def app_on_the_connection(
     app: FastAPI, http_client: TestClient, session_factory: sessionmaker[Session]
-) -> TestClient:
+) -> Iterator[TestClient]:
     app.dependency_overrides[app_session_dependency] = sessions_for_the_app(session_factory)
-    return http_client
+    yield http_client
+    del app.dependency_overrides[app_session_dependency]  # the run's end checks it was put back
 
 
 @pytest.fixture

