@@ -57,6 +57,10 @@ FACTORY_BINDING = "tests/database_isolation/factory_binding.py"
 MAIN = "src/{package}/main.py"
 HEALTH = "src/{package}/routers/health.py"
 QUERY_COUNTS = "tests/test_query_counts.py"
+FRESH_READS = "tests/database_isolation/fresh_reads.py"
+ENGINE_GUARD = "tests/database_isolation/engine_guard.py"
+ESCAPES = "tests/database_isolation/escapes.py"
+HEROES = "src/{package}/routers/heroes.py"
 
 END_OF_RUN_COMMITS = "end_of_run.py::nothing_committed_by_the_run"
 END_OF_RUN_OVERRIDES = "end_of_run.py::dependency_overrides_restored"
@@ -273,6 +277,89 @@ BREAKAGES += [
         asynchronous=None,
         caught_by=("test_mysql.py::test_ddl_inside_a_test_fails_instead_of_committing",),
         backend="mysql",
+    ),
+    Breakage(
+        name="fresh-reads-off",
+        what="the test's session answers queries and get() from its identity map",
+        sync=(
+            Edit(
+                FRESH_READS,
+                '    event.listen(sync_session, "do_orm_execute", populate_existing)\n',
+                "",
+            ),
+            Edit(FRESH_READS, "reading_the_row(sync_session.get)", "sync_session.get"),
+        ),
+        asynchronous=None,
+        caught_by=(
+            "test_fresh_reads.py::test_the_tests_session_sees_what_requests_changed_and_deleted",
+        ),
+    ),
+    Breakage(
+        name="connection-check-disabled",
+        what="no engine asks the server which database a new connection opened",
+        sync=(
+            Edit(GUARD, 'event.listen(Engine, "engine_connect", verify_database_reached)', "pass"),
+        ),
+        asynchronous=None,
+        caught_by=(
+            "test_isolation.py::test_a_connection_to_a_database_not_made_for_testing_is_refused",
+        ),
+    ),
+    Breakage(
+        name="engine-guard-disabled",
+        what="engines may connect to any database during the run",
+        sync=(
+            Edit(
+                ENGINE_GUARD, 'event.listen(Engine, "do_connect", refuse_other_databases)', "pass"
+            ),
+        ),
+        asynchronous=None,
+        caught_by=(
+            "test_engine_guard.py::test_an_engine_on_a_sqlite_file_is_refused_before_the_file_exists",
+            "test_engine_guard.py::"
+            "test_an_engine_on_another_server_database_is_refused_without_its_password",
+        ),
+    ),
+    Breakage(
+        name="commit-refusal-removed",
+        what="a COMMIT on the test's connection is sent",
+        sync=(Edit(CONFTEST, "escapes.refuse_commits_on(connection)", "None"),),
+        asynchronous=None,
+        caught_by=("test_escapes.py::test_commit_on_the_tests_connection_is_refused",),
+    ),
+    Breakage(
+        name="settings-not-pointed-at-the-test-database",
+        what="the app's DATABASE_URL is left as the developer's settings give it",
+        sync=(Edit(CONFTEST, 'os.environ["DATABASE_URL"] = APP_DATABASE_URL', "APP_DATABASE_URL"),),
+        asynchronous=None,
+        caught_by=(
+            "test_escapes.py::"
+            "test_an_engine_built_from_the_settings_commits_for_real_where_the_check_sees_it",
+        ),
+        backend="postgresql",
+    ),
+    Breakage(
+        name="escape-comparison-blind",
+        what="the end-of-run comparison finds no table changed",
+        sync=(Edit(ESCAPES, "if before.get(table) != after.get(table)", "if False"),),
+        asynchronous=None,
+        caught_by=(
+            "test_escapes.py::"
+            "test_the_apps_own_session_factory_commits_for_real_where_the_check_sees_it",
+        ),
+        backend="postgresql",
+    ),
+    Breakage(
+        name="foreign-key-answered-as-a-taken-name",
+        what="a hero whose team is deleted meanwhile is refused as if its name were taken",
+        sync=(
+            Edit(
+                HEROES, 'f"team {team_id} does not exist"', '"a hero with this name already exists"'
+            ),
+        ),
+        asynchronous=None,
+        caught_by=("test_server.py::test_hero_created_while_its_team_is_deleted_answers_422",),
+        backend="postgresql",
     ),
 ]
 

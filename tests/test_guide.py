@@ -12,18 +12,6 @@ NAMED_TEST = re.compile(r"`(test_\w+\.py::test_\w+(?:\[[\w-]+\])?)`")
 TIED_TEST = re.compile(
     r"`(test_\w+\.py::test_\w+)(?:\[[\w-]+\])?`\s+\((demonstration|breakages?\s[^)]*)\)"
 )
-# Cited by the guard, escapes and fresh-reads work (issues 13, 16) before the breakage run
-# existed: no breakage in tests/breakages.py is tied to them yet.
-NOT_YET_TIED = {
-    "test_fresh_reads.py::test_the_tests_session_sees_what_requests_changed_and_deleted",
-    "test_isolation.py::test_a_connection_to_a_database_not_made_for_testing_is_refused",
-    "test_engine_guard.py::test_an_engine_on_a_sqlite_file_is_refused_before_the_file_exists",
-    "test_engine_guard.py::test_an_engine_on_another_server_database_is_refused_without_its_password",
-    "test_escapes.py::test_commit_on_the_tests_connection_is_refused",
-    "test_escapes.py::test_an_engine_built_from_the_settings_commits_for_real_where_the_check_sees_it",
-    "test_escapes.py::test_the_apps_own_session_factory_commits_for_real_where_the_check_sees_it",
-    "test_server.py::test_hero_created_while_its_team_is_deleted_answers_422",
-}
 # Every breakage the guide names, after a test or on its own (the end-of-run checks).
 NAMED_BREAKAGES = re.compile(r"\(breakages?\s([^)]*)\)")
 # The pasted log: a marker naming the test, then a fenced block with its --sql-log output.
@@ -62,7 +50,7 @@ def test_every_test_the_guide_cites_fails_under_the_breakage_it_is_tied_to(
     }
 
     cited = {test.split("[")[0] for test in NAMED_TEST.findall(text)}
-    assert cited - NOT_YET_TIED == {test for test, _tie in ties}, "a cited test without its tie"
+    assert cited == {test for test, _tie in ties}, "a cited test without its tie"
     assert named_breakages - set(BY_NAME) == set()
     untied = {
         (test, name)
