@@ -142,17 +142,33 @@ def run_escaping_tests(project: Path, *options: str, **variables: str) -> str:
 
 
 def outcomes(output: str) -> dict[str, str]:
-    """Each test of the short summary: its FAILED and ERROR lines (a test that failed may also
-    carry end_of_run.py's teardown error when it ran last on its worker), with their messages."""
+    """Each test of the short summary: its FAILED and ERROR lines, with their messages. A test
+    that ran last on its worker may carry end_of_run.py's teardown error too: pytest then groups
+    the two teardown errors and summarises them as one ``BaseExceptionGroup`` line, so that
+    line is replaced by the test's own report section, which holds both messages."""
     found: dict[str, str] = {}
     for match in re.finditer(
         r"^(?P<outcome>FAILED|ERROR) tests/test_escaping.py::(?P<test>\w+) - (?P<message>.*)$",
         output,
         re.MULTILINE,
     ):
-        line, test = f"{match['outcome']} {match['message']}", match["test"]
+        test, message = match["test"], match["message"]
+        if message.startswith("BaseExceptionGroup"):
+            message = teardown_section(output, test)
+        line = f"{match['outcome']} {message}"
         found[test] = f"{found[test]} | {line}" if test in found else line
     return found
+
+
+def teardown_section(output: str, test: str) -> str:
+    """The body of pytest's ``ERROR at teardown of <test>`` report section."""
+    section = re.search(
+        rf"_ ERROR at teardown of {test} _+\n(?P<body>.*?)(?=\n_{{3,}} |\n={{3,}} )",
+        output,
+        re.DOTALL,
+    )
+    assert section, f"no teardown section for {test}:\n{output}"
+    return section["body"]
 
 
 def assert_refused_where_they_start(output: str) -> None:
