@@ -7,6 +7,7 @@ ends leaves no folder and no server process; a run killed with SIGKILL leaves bo
 run removes them before it starts its own.
 """
 
+import contextlib
 import importlib.util
 import os
 import shlex
@@ -98,6 +99,12 @@ def server_processes(folder: Path) -> list[int]:
         if str(folder) in command and "postgres" in command and state != "Z":
             found.append(int(process.name))
     return found
+
+
+def server_ready(folder: Path) -> bool:
+    """Whether the server in ``folder`` is up (its pid file's status line says so)."""
+    pid_file = folder / "data" / "postmaster.pid"
+    return pid_file.exists() and "ready" in pid_file.read_text()
 
 
 def run_pytest(project: Rendering, temporary: Path, *arguments: str) -> CompletedProcess[str]:
@@ -233,6 +240,43 @@ def test_readme_serves_the_app_on_its_own_postgresql_and_keeps_the_data(
         PATH=NO_SYSTEM_POSTGRESQL,
     )
     assert count.stdout.strip() == "Kept", count.stdout + count.stderr
+
+
+def test_a_killed_development_server_command_does_not_block_the_next(
+    async_project: Rendering,
+) -> None:
+    """While the development command runs, a second one stops in one line naming it; once it
+    is killed with SIGKILL (its server left running), the next one stops that server and runs."""
+    script = "tests/database_isolation/embedded_postgresql.py"
+    folder = async_project.path / ".postgresql"
+    environment = child_environment(
+        PYTHONPATH=str(async_project.path / "src"), PATH=NO_SYSTEM_POSTGRESQL
+    )
+    holding = subprocess.Popen(
+        [sys.executable, script, "python -c 'import time; time.sleep(600)'"],
+        cwd=async_project.path,
+        env=environment,
+        start_new_session=True,  # so the test can end its command too
+    )
+    try:
+        wait_until(lambda: server_ready(folder), timeout=60, what="the server")
+        second = run_python(async_project.path, script, "exit 0", PATH=NO_SYSTEM_POSTGRESQL)
+        assert second.returncode == 1
+        assert second.stderr.strip() == (
+            f"ERROR: the development server in {folder} is in use by process {holding.pid}: "
+            "stop that command first"
+        )
+        holding.kill()
+        holding.wait()
+        assert server_processes(folder) != []  # left running by the killed command
+
+        after = run_python(async_project.path, script, "exit 0", PATH=NO_SYSTEM_POSTGRESQL)
+
+        assert after.returncode == 0, after.stderr
+        assert server_processes(folder) == []
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(holding.pid, signal.SIGKILL)
 
 
 def test_a_killed_run_is_cleaned_up_by_the_next_run(
