@@ -1,9 +1,11 @@
 """The generated suites pass: in random order, twice, under xdist, on SQLite, PostgreSQL and
 MySQL, and leave nothing behind on the servers.
 
-Every combination's suite runs on SQLite. The runs under xdist and on a server take the four
-renderings whose ``database`` answer names that database (``combinations_on``): every orm and
-api pair still runs everywhere, and no run repeats another's code paths.
+Every combination's suite runs on SQLite: serially for the renderings that serve a server (their
+users' first `uv run pytest`; every orm and api pair among them), under xdist for those that serve
+SQLite (each worker then runs serially too). The runs on a server take the four renderings whose
+``database`` answer names that database (``combinations_on``): every orm and api pair still runs
+everywhere, and no run repeats another's code paths.
 """
 
 import pytest
@@ -20,9 +22,12 @@ from tests.conftest import (
     run_python,
 )
 
+SERVING_A_SERVER = [*combinations_on("postgresql"), *combinations_on("mysql")]
 
+
+@pytest.mark.parametrize("rendering", SERVING_A_SERVER, ids=combination_id, indirect=True)
 def test_suite_passes_on_sqlite_in_random_order(rendering: Rendering) -> None:
-    """Every combination's suite passes in a random order."""
+    """A rendering for a server: its suite passes on SQLite, serially, in a random order."""
     assert_suite_passed(run_python(rendering.path, "-m", "pytest", "--randomly-seed=1"))
 
 
@@ -36,8 +41,8 @@ def test_default_suite_passes_twice_in_other_orders(default_rendering: Rendering
 
 @pytest.mark.parametrize("rendering", combinations_on("sqlite"), ids=combination_id, indirect=True)
 def test_suite_passes_on_sqlite_with_two_workers(rendering: Rendering) -> None:
-    """pytest -n 2: each worker has its own in-memory database."""
-    assert_suite_passed(run_python(rendering.path, "-m", "pytest", "-n", "2"))
+    """pytest -n 2, in a random order: each worker has its own in-memory database."""
+    assert_suite_passed(run_python(rendering.path, "-m", "pytest", "-n", "2", "--randomly-seed=1"))
 
 
 @pytest.mark.postgresql
