@@ -8,8 +8,10 @@ every dependency a generated project needs.
 import itertools
 import json
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -196,6 +198,17 @@ def server_from_environment(variable: str, example: str) -> URL:
 def default_rendering(tmp_path_factory: pytest.TempPathFactory) -> Rendering:
     """The template rendered with every default answer."""
     return render(tmp_path_factory.mktemp("default"))
+
+
+@pytest.fixture
+def temporary_folder() -> Iterator[Path]:
+    """A TMPDIR of the run's own for an embedded PostgreSQL server (tests/embedded_server.py):
+    short enough for a Unix socket path inside it, and open to every user like /tmp (as root,
+    the server runs as another user)."""
+    folder = Path(tempfile.mkdtemp(prefix="ep-"))
+    folder.chmod(0o1777)
+    yield folder
+    shutil.rmtree(folder, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")

@@ -7,6 +7,7 @@ ends leaves no folder and no server process; a run killed with SIGKILL leaves bo
 run removes them before it starts its own.
 """
 
+import contextlib
 import importlib.util
 import os
 import shlex
@@ -33,11 +34,14 @@ from tests.conftest import (
     render,
     run_python,
 )
+from tests.embedded_server import (
+    NO_SYSTEM_POSTGRESQL,
+    server_folders,
+    server_processes,
+)
 from tests.served import get_status, http_client, wait_until
 
 USAGE_ERROR = 4  # pytest.ExitCode.USAGE_ERROR
-# Only this environment's programs: no system postgres, initdb, pg_ctl or psql to fall back on.
-NO_SYSTEM_POSTGRESQL = str(Path(sys.executable).parent)
 NOT_MYSQL = ("-m", "not mysql")  # the MySQL-only tests are skipped on PostgreSQL
 # A plugin for the killed run: it holds the run once the tests are collected (the server is up
 # by then), so the test can SIGKILL it at a known point.
@@ -66,38 +70,15 @@ def sync_project(tmp_path_factory: pytest.TempPathFactory) -> Rendering:
     return render(tmp_path_factory.mktemp("sync"), orm="sqlmodel", api="sync", database="sqlite")
 
 
-@pytest.fixture
-def temporary_folder() -> Iterator[Path]:
-    """A TMPDIR of the run's own, short enough for a Unix socket path inside it, and open to
-    every user like /tmp (as root, the server runs as another user)."""
-    folder = Path(tempfile.mkdtemp(prefix="ep-"))
-    folder.chmod(0o1777)
-    yield folder
-    shutil.rmtree(folder, ignore_errors=True)
-
-
 def free_port() -> int:
     with socket.create_server(("127.0.0.1", 0)) as listener:
         return int(listener.getsockname()[1])
 
 
-def server_folders(temporary: Path) -> list[Path]:
-    """The embedded servers' folders in ``temporary`` (pytest keeps its own there too)."""
-    return list(temporary.glob("embedded-postgresql-*"))
-
-
-def server_processes(folder: Path) -> list[int]:
-    """The PostgreSQL servers whose data is under ``folder`` (their command line names it)."""
-    found = []
-    for process in Path("/proc").iterdir():
-        try:
-            command = (process / "cmdline").read_bytes().replace(b"\0", b" ").decode()
-            state = (process / "stat").read_text().rsplit(")", 1)[1].split()[0]
-        except (OSError, IndexError):
-            continue  # not a process, or one that ended while we looked
-        if str(folder) in command and "postgres" in command and state != "Z":
-            found.append(int(process.name))
-    return found
+def server_ready(folder: Path) -> bool:
+    """Whether the server in ``folder`` is up (its pid file's status line says so)."""
+    pid_file = folder / "data" / "postmaster.pid"
+    return pid_file.exists() and "ready" in pid_file.read_text()
 
 
 def run_pytest(project: Rendering, temporary: Path, *arguments: str) -> CompletedProcess[str]:
@@ -234,6 +215,43 @@ def test_readme_serves_the_app_on_its_own_postgresql_and_keeps_the_data(
         PATH=NO_SYSTEM_POSTGRESQL,
     )
     assert count.stdout.strip() == "Kept", count.stdout + count.stderr
+
+
+def test_a_killed_development_server_command_does_not_block_the_next(
+    async_project: Rendering,
+) -> None:
+    """While the development command runs, a second one stops in one line naming it; once it
+    is killed with SIGKILL (its server left running), the next one stops that server and runs."""
+    script = "tests/database_isolation/embedded_postgresql.py"
+    folder = async_project.path / ".postgresql"
+    environment = child_environment(
+        PYTHONPATH=str(async_project.path / "src"), PATH=NO_SYSTEM_POSTGRESQL
+    )
+    holding = subprocess.Popen(
+        [sys.executable, script, "python -c 'import time; time.sleep(600)'"],
+        cwd=async_project.path,
+        env=environment,
+        start_new_session=True,  # so the test can end its command too
+    )
+    try:
+        wait_until(lambda: server_ready(folder), timeout=60, what="the server")
+        second = run_python(async_project.path, script, "exit 0", PATH=NO_SYSTEM_POSTGRESQL)
+        assert second.returncode == 1
+        assert second.stderr.strip() == (
+            f"ERROR: the development server in {folder} is in use by process {holding.pid}: "
+            "stop that command first"
+        )
+        holding.kill()
+        holding.wait()
+        assert server_processes(folder) != []  # left running by the killed command
+
+        after = run_python(async_project.path, script, "exit 0", PATH=NO_SYSTEM_POSTGRESQL)
+
+        assert after.returncode == 0, after.stderr
+        assert server_processes(folder) == []
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(holding.pid, signal.SIGKILL)
 
 
 def test_a_killed_run_is_cleaned_up_by_the_next_run(

@@ -312,6 +312,7 @@ def run_on_development_server(command: str) -> int:
     if not server.data.exists():
         folder.mkdir(exist_ok=True)
         initialize(server, binaries, {})
+    claim_development_server(server)
     try:
         pg_ctl(server, "start", "--wait", f"--log={server.log}")
     except ServerStartError as error:
@@ -324,6 +325,22 @@ def run_on_development_server(command: str) -> int:
             return subprocess.run(command, shell=True, env=environment, check=False).returncode
     finally:
         pg_ctl(server, "stop", "--mode=fast", "--wait")
+
+
+def claim_development_server(server: EmbeddedServer) -> None:
+    """Record this process as the server's user. A user that is still running keeps it (one
+    line says which process); a server left running by one that was killed is stopped."""
+    claim = server.folder / "in-use-by.pid"
+    previous = claim.read_text().strip() if claim.exists() else ""
+    if previous.isdigit() and int(previous) != os.getpid() and process_exists(int(previous)):
+        raise ServerStartError(
+            f"the development server in {server.folder} is in use by process {previous}: "
+            "stop that command first"
+        )
+    if (server.data / "postmaster.pid").exists():
+        with contextlib.suppress(ServerStartError):  # a stale pid file: nothing to stop
+            pg_ctl(server, "stop", "--mode=fast", "--wait")
+    claim.write_text(str(os.getpid()))
 
 
 def create_database_if_missing(url: URL) -> URL:
