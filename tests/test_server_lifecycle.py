@@ -83,13 +83,31 @@ def leftovers(server: URL, stem: str) -> set[str]:
     return {name for name in database_names(server) if name.startswith(stem)}
 
 
-@pytest.fixture
-def run_database(postgresql_server: URL) -> Iterator[URL]:
+def database_of_our_own(server: URL) -> Iterator[URL]:
     """A test database name of our own; anything named after it is dropped afterwards."""
     stem = f"lifecycle_{uuid.uuid4().hex[:8]}"
-    yield postgresql_server.set(database=f"{stem}_test")
-    for name in leftovers(postgresql_server, stem):
-        drop_database(postgresql_server, name)
+    yield server.set(database=f"{stem}_test")
+    for name in leftovers(server, stem):
+        drop_database(server, name)
+
+
+@pytest.fixture
+def run_database(postgresql_server: URL) -> Iterator[URL]:
+    """A PostgreSQL test database name of our own."""
+    yield from database_of_our_own(postgresql_server)
+
+
+@pytest.fixture
+def server(request: pytest.FixtureRequest) -> URL:
+    """The server fixture the test is parametrized with (indirectly)."""
+    url: URL = request.getfixturevalue(request.param)
+    return url
+
+
+@pytest.fixture
+def database_on_server(server: URL) -> Iterator[URL]:
+    """A test database name of our own on ``server``."""
+    yield from database_of_our_own(server)
 
 
 def url_text(url: URL) -> str:
@@ -125,25 +143,32 @@ class ProbedRun:
         return subprocess.CompletedProcess(self.process.args, self.process.returncode, output, "")
 
 
-@pytest.mark.postgresql
+@pytest.mark.parametrize(
+    "server",
+    [
+        pytest.param("postgresql_server", marks=pytest.mark.postgresql),
+        pytest.param("mysql_server", marks=pytest.mark.mysql),
+    ],
+    indirect=True,
+)
 def test_two_runs_on_one_server_leave_each_other_alone(
-    project: Rendering, postgresql_server: URL, run_database: URL, tmp_path: Path
+    project: Rendering, server: URL, database_on_server: URL, tmp_path: Path
 ) -> None:
     """A second -n run, started and finished while the first is mid-run on the same
     TEST_DATABASE_URL, passes; so does the first, in its own clones; nothing is left."""
-    first = ProbedRun(project, run_database, tmp_path)
+    first = ProbedRun(project, database_on_server, tmp_path)
     first.wait_for_the_probe()
 
     second = run_python(
         project.path,
         *RUN_OPTIONS,
         "tests/test_teams_api.py",
-        TEST_DATABASE_URL=url_text(run_database),
+        TEST_DATABASE_URL=url_text(database_on_server),
     )
 
     assert_suite_passed(second)
     assert_suite_passed(first.finish())
-    assert leftovers(postgresql_server, run_database.database.removesuffix("_test")) == set()
+    assert leftovers(server, str(database_on_server.database).removesuffix("_test")) == set()
 
 
 @pytest.mark.postgresql
