@@ -210,20 +210,37 @@ def setup_failure(project: Rendering, url: str) -> str:
 
 
 @pytest.mark.parametrize(
-    ("server", "listening"),
+    ("server", "listening", "user"),
     [
-        pytest.param("postgresql_server", True, marks=pytest.mark.postgresql, id="pg-refused"),
-        pytest.param("mysql_server", True, marks=pytest.mark.mysql, id="mysql-refused"),
-        pytest.param("postgresql_server", False, marks=pytest.mark.postgresql, id="unreachable"),
+        pytest.param(
+            "postgresql_server", True, "nobody_here", marks=pytest.mark.postgresql, id="pg-refused"
+        ),
+        # The server's own user with a wrong password (the PostgreSQL servers trust local users).
+        pytest.param(
+            "mysql_server", True, None, marks=pytest.mark.mysql, id="mysql-wrong-password"
+        ),
+        pytest.param(
+            "postgresql_server",
+            False,
+            "nobody_here",
+            marks=pytest.mark.postgresql,
+            id="unreachable",
+        ),
     ],
 )
 def test_a_refused_user_is_not_an_unreachable_server(
-    project: Rendering, request: pytest.FixtureRequest, server: str, listening: bool
+    project: Rendering,
+    request: pytest.FixtureRequest,
+    server: str,
+    listening: bool,
+    user: str | None,
 ) -> None:
-    """A user the server does not know: the server refused that user (it was reached). A port
-    nobody listens on: the server cannot be reached. The password shows in neither."""
+    """A user the server does not know, or its own user with a wrong password: the server
+    refused that user (it was reached). A port nobody listens on: the server cannot be
+    reached. The password shows in neither."""
     server_url: URL = request.getfixturevalue(server)
-    stranger = server_url.set(username="nobody_here", password="s3cret", database="x_test")
+    stranger = server_url.set(username=user or server_url.username, password="s3cret")
+    stranger = stranger.set(database="x_test")
     if not listening:
         stranger = stranger.set(port=unused_port_below_ephemeral_range())
 
@@ -231,7 +248,7 @@ def test_a_refused_user_is_not_an_unreachable_server(
 
     where = f"the server at {stranger.host}:{stranger.port}"
     if listening:
-        assert error.startswith(f"ERROR: {where} refused user 'nobody_here'"), error
+        assert error.startswith(f"ERROR: {where} refused user {stranger.username!r}"), error
     else:
         assert error.startswith(f"ERROR: cannot reach {where}"), error
     assert "s3cret" not in error
