@@ -1,12 +1,13 @@
 """The generated suite's databases on a server, through failures: clean lines, clean state.
 
 Two ``pytest -n`` runs on one TEST_DATABASE_URL at the same time both pass, and leave
-nothing behind. A server lost in the middle of a run (its connections reset, new ones
-refused, by a TCP proxy in front of the real server) shows the tests' own failures and
-pytest's summary, then the cause once. A setup that cannot work stops with one ``ERROR:``
-line that says why: a refused user is not an unreachable server, a password with reserved
-characters gets the hint to percent-encode it (and is never printed), and a failed migration
-drops the database the run had just created. A probe test, added to the rendering, holds a
+nothing behind (a killed run's leftovers included), on PostgreSQL and on MariaDB. A server
+lost in the middle of a run (its connections reset, new ones refused, by a TCP proxy in front
+of the real server) shows the tests' own failures and pytest's summary, then the cause once.
+A setup that cannot work stops with one ``ERROR:`` line that says why: a refused user (or a
+wrong password) is not an unreachable server, a password with reserved characters gets the
+hint to percent-encode it (and is never printed), and a failed migration drops the database
+the run had just created. A probe test, added to the rendering, holds a
 run at a known point until the template's test lets it go.
 """
 
@@ -24,6 +25,8 @@ from tests.conftest import (
     Rendering,
     assert_suite_passed,
     child_environment,
+    connected,
+    create_database,
     database_names,
     drop_database,
     render,
@@ -110,6 +113,19 @@ def database_on_server(server: URL) -> Iterator[URL]:
     yield from database_of_our_own(server)
 
 
+def plant_a_killed_runs_database(server: URL, database: URL) -> None:
+    """What a run killed during its start-of-run check leaves: its scratch database, tagged as
+    the suite's own (as servers.py tags what it creates) by a run that is over."""
+    name = f"{str(database.database).removesuffix('_test')}_gw_deadbeef_test"
+    create_database(server, name)
+    tag = "'made by the test suite (tests/database_isolation), run deadbeef'"
+    with connected(server, isolation_level="AUTOCOMMIT") as connection:
+        if connection.dialect.name == "postgresql":
+            connection.exec_driver_sql(f'COMMENT ON DATABASE "{name}" IS {tag}')
+        else:
+            connection.exec_driver_sql(f"ALTER DATABASE `{name}` COMMENT {tag}")
+
+
 def url_text(url: URL) -> str:
     return url.render_as_string(hide_password=False)
 
@@ -155,7 +171,9 @@ def test_two_runs_on_one_server_leave_each_other_alone(
     project: Rendering, server: URL, database_on_server: URL, tmp_path: Path
 ) -> None:
     """A second -n run, started and finished while the first is mid-run on the same
-    TEST_DATABASE_URL, passes; so does the first, in its own clones; nothing is left."""
+    TEST_DATABASE_URL, passes; so does the first, in its own clones; nothing is left, not even
+    the database a killed run left (the first run reclaims it)."""
+    plant_a_killed_runs_database(server, database_on_server)
     first = ProbedRun(project, database_on_server, tmp_path)
     first.wait_for_the_probe()
 
