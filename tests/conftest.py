@@ -113,8 +113,12 @@ def child_environment(**variables: str) -> dict[str, str]:
     return {**environment, "PYTEST_ADDOPTS": CHILD_PYTEST_OPTIONS, **variables}
 
 
-def run_cookiecutter_cli(output: Path, *answers: str) -> subprocess.CompletedProcess[str]:
-    """The cookiecutter command line, as a user runs it (answers as key=value)."""
+def run_cookiecutter_cli(
+    output: Path, *arguments: str, typed: str | None = None, template: Path = TEMPLATE
+) -> subprocess.CompletedProcess[str]:
+    """The cookiecutter command line on ``template``, as a user runs it: answers as key=value
+    arguments with --no-input, or, given ``typed``, the questions asked and ``typed`` as what
+    the user types."""
     output.mkdir(parents=True, exist_ok=True)
     config = isolated_cookiecutter_config(output)
     return subprocess.run(
@@ -122,15 +126,16 @@ def run_cookiecutter_cli(output: Path, *answers: str) -> subprocess.CompletedPro
             sys.executable,
             "-m",
             "cookiecutter",
-            "--no-input",
-            str(TEMPLATE),
-            *answers,
+            *(["--no-input"] if typed is None else []),
+            str(template),
+            *arguments,
             "--output-dir",
             str(output),
             "--config-file",
             str(config),
         ],
         env=child_environment(),
+        input=typed,
         capture_output=True,
         text=True,
         timeout=120,
