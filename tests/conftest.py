@@ -24,6 +24,9 @@ from sqlalchemy import Connection, create_engine, inspect, text
 from sqlalchemy.engine import URL, make_url
 
 TEMPLATE = Path(__file__).parents[1]
+# Renderings here skip the post-generation `uv lock`, a round trip to the package index each;
+# tests/test_lock.py runs it for every combination.
+os.environ["TEMPLATE_SKIP_UV_LOCK"] = "1"
 QUESTIONS: dict[str, object] = json.loads((TEMPLATE / "cookiecutter.json").read_text())
 # The choice questions, each with its choices in the order cookiecutter offers them.
 OPTIONS = {
