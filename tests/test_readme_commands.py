@@ -49,7 +49,7 @@ def shell_blocks_under(heading: str, markdown: str) -> list[str]:
 def user_environment() -> dict[str, str]:
     """A shell's environment on a fresh machine: no virtual environment of ours active."""
     environment = child_environment()
-    for variable in ("VIRTUAL_ENV", "UV_PROJECT_ENVIRONMENT"):
+    for variable in ("VIRTUAL_ENV", "UV_PROJECT_ENVIRONMENT", "TEMPLATE_SKIP_UV_LOCK"):
         environment.pop(variable, None)
     return environment
 
