@@ -24,8 +24,8 @@ from tests.conftest import TEMPLATE, child_environment
 from tests.served import LOCALHOST, get_status, unused_port_below_ephemeral_range, wait_until
 
 SET_UP = "Generate a service and run it (SQLite, no server needed)"
-# What a clone holds that a copy need not: git's data, environments and caches.
-NOT_IN_A_CLONE = shutil.ignore_patterns(".git", ".venv", "__pycache__", ".*_cache", "results")
+# What the copy of a clone leaves out: git's data, and what running the template's tests adds.
+NOT_IN_A_CLONE = shutil.ignore_patterns(".git", ".venv", "__pycache__", ".*_cache")
 # Seconds a command may take to serve: a first `uv run` installs the project's environment
 # before the server starts; a later one finds it installed. A server that cannot start may not
 # end (uvicorn --reload waits for a fix), so a timeout is how its failure shows.
@@ -47,7 +47,8 @@ def shell_blocks_under(heading: str, markdown: str) -> list[str]:
 
 
 def user_environment() -> dict[str, str]:
-    """A shell's environment on a fresh machine: no virtual environment of ours active."""
+    """A shell's environment on a fresh machine: no virtual environment of ours active, and
+    the project locked at generation (the template's other tests skip that)."""
     environment = child_environment()
     for variable in ("VIRTUAL_ENV", "UV_PROJECT_ENVIRONMENT", "TEMPLATE_SKIP_UV_LOCK"):
         environment.pop(variable, None)
