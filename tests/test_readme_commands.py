@@ -10,6 +10,7 @@ takes port 8000 from anyone.
 """
 
 import os
+import shlex
 import shutil
 import signal
 import socket
@@ -128,8 +129,9 @@ def test_the_readmes_set_up_commands_generate_and_serve_as_written(tmp_path: Pat
     run_it = shell_blocks_under("Run it", readme)[0]
     test_it = shell_blocks_under("Test it", readme)[0]
     printed = log.read_text()
-    assert f"Generated {project}\n" in printed
-    commands = [f"cd {project}", *run_it.splitlines(), *test_it.splitlines()]
+    where = project.resolve()  # as the hook finds it: its working folder
+    assert f"Generated {where}\n" in printed
+    commands = [f"cd {shlex.quote(str(where))}", *run_it.splitlines(), *test_it.splitlines()]
     assert "\n".join(f"    {command}" for command in commands) in printed
 
     with serving(run_it, project, tmp_path / "run-it.log") as base_url:
