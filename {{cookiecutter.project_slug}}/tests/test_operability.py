@@ -6,11 +6,16 @@
 import io
 import json
 import logging
+import threading
+import time
 from collections.abc import {{ "AsyncIterator, " if is_async }}Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 from uuid import uuid4
 
+import httpx2
 import pytest
+import uvicorn
 from fastapi import FastAPI
 {%- if is_async %}
 from httpx2 import ASGITransport, AsyncClient
@@ -23,6 +28,9 @@ from {{ cookiecutter.package_name }}.db import (
 )
 from {{ cookiecutter.package_name }}.logs import (
     configure_logging,
+)
+from {{ cookiecutter.package_name }}.main import (
+    create_app,
 )
 from {{ cookiecutter.package_name }}.settings import (
     LogFormat,
@@ -151,3 +159,45 @@ def app_lines(stream: io.StringIO) -> list[dict[str, Any]]:
     assert "Traceback" in error["exc_info"]
     assert f"RuntimeError: {SECRET}" in error["exc_info"]
     assert "fail_with_a_secret" in error["exc_info"]
+
+
+@contextmanager
+def served(app: FastAPI) -> Iterator[str]:
+    """``app`` served by uvicorn (with its own logging configuration, as on the command line)
+    in a thread on a free local port; the block gets its URL, and every line is logged by the
+    time the block ends."""
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=0))
+    thread = threading.Thread(target=server.run)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not server.started and thread.is_alive() and time.monotonic() < deadline:
+        time.sleep(0.01)
+    try:
+        assert server.started, "uvicorn did not start"
+        port = server.servers[0].sockets[0].getsockname()[1]
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join()
+
+
+def test_under_uvicorn_access_lines_carry_the_request_id_and_errors_are_logged_once(
+    logs: Callable[[LogFormat], io.StringIO],
+) -> None:
+    """Served by uvicorn, the access line has the request id too, and the traceback of an
+    unhandled error is written once: uvicorn's own report of it is left out."""
+    app = create_app()
+    app.dependency_overrides[get_session_factory] = fail_with_a_secret
+    request_id = str(uuid4())
+    with served(app) as url:
+        stream = logs("json")  # after the app's start-up, which configures logging its own way
+        response = httpx2.get(f"{url}/teams", headers={"X-Request-ID": request_id}, trust_env=False)
+
+    assert response.json()["request_id"] == request_id
+    lines = app_lines(stream)
+    [access] = [line for line in lines if line["name"] == "uvicorn.access"]
+    assert access["request_id"] == request_id
+    assert '"GET /teams HTTP/1.1" 500' in access["message"]
+    assert [line["message"] for line in lines if "exc_info" in line] == [
+        "Unhandled error answering GET /teams"
+    ]
