@@ -87,13 +87,9 @@ def new_test_database(postgresql_server: URL) -> Iterator[Callable[[], str]]:
         drop_database(postgresql_server, name)
 
 
-def collected_tests(project: Path, database_url: str) -> list[str]:
-    """The node ids of the whole suite, from ``pytest --collect-only -q``."""
-    result = run_python(
-        project, "-m", "pytest", "--collect-only", "-q", TEST_DATABASE_URL=database_url
-    )
-    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
-    return [line for line in result.stdout.splitlines() if "::" in line]
+def node_ids_run(verbose_output: str) -> list[str]:
+    """The node ids a ``-v`` run reports, whatever their outcome: a whole run's are the suite."""
+    return [match[1] for line in verbose_output.splitlines() if (match := RESULT_LINE.match(line))]
 
 
 def run_shard(
@@ -110,8 +106,7 @@ def run_shard(
         TEST_DATABASE_URL=database_url,
     )
     assert_suite_passed(result)
-    tests = [match[1] for line in result.stdout.splitlines() if (match := RESULT_LINE.match(line))]
-    return Shard(tests)
+    return Shard(node_ids_run(result.stdout))
 
 
 @pytest.mark.postgresql
@@ -122,18 +117,17 @@ def test_shards_run_the_suite_once_each_passing_in_balanced_times(
     database of its own: no test twice, none missing, all pass, within 25% of the best split."""
     project = default_rendering.path
     durations = tmp_path / ".test_durations"
-    first_database = new_test_database()
-    assert_suite_passed(
-        run_python(
-            project,
-            "-m",
-            "pytest",
-            "--store-durations",
-            f"--durations-path={durations}",
-            TEST_DATABASE_URL=first_database,
-        )
+    recording = run_python(
+        project,
+        "-m",
+        "pytest",
+        "--store-durations",
+        f"--durations-path={durations}",
+        "-v",
+        TEST_DATABASE_URL=new_test_database(),
     )
-    suite = collected_tests(project, first_database)
+    assert_suite_passed(recording)
+    suite = node_ids_run(recording.stdout)
     job = sharded_job(project)
 
     shards = [run_shard(project, job, n, durations, new_test_database()) for n in job.shards]
