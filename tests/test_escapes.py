@@ -219,10 +219,12 @@ def test_on_postgresql_escapes_fail_the_run_and_the_next_run_refuses_the_databas
 ) -> None:
     """The run fails naming the table and every test that ran on the database; the escaped
     rows are there, the refused COMMIT's is not, and nothing reached .env's database. The next
-    run stops before its first test, naming the table and how to reset."""
+    run, from a fresh checkout (no pytest cache), stops before its first test, naming the table
+    and how to reset, and leaves no scratch database behind."""
     url = found_database.render_as_string(hide_password=False)
 
     first = run_escaping_tests(project, TEST_DATABASE_URL=url)
+    shutil.rmtree(project / ".pytest_cache")
     second = run_escaping_tests(project, TEST_DATABASE_URL=url)
 
     assert first.startswith(f"exit {TESTS_FAILED}"), first
@@ -235,6 +237,8 @@ def test_on_postgresql_escapes_fail_the_run_and_the_next_run_refuses_the_databas
     assert second.startswith(f"exit {USAGE_ERROR}"), second
     assert "holds rows the migrations did not put there, in tables team" in second, second
     assert "drop that database" in second
+    stem = str(found_database.database).removesuffix("_test")
+    assert [name for name in database_names(found_database) if stem in name] == [stem + "_test"]
 
 
 @pytest.mark.mysql
