@@ -255,11 +255,10 @@ def copied_from_the_earlier_stage(stage: list[Instruction]) -> set[str]:
     return kept
 
 
-@pytest.fixture(scope="module")
-def image(default_rendering: Rendering, tmp_path_factory: pytest.TempPathFactory) -> Image:
-    """The default rendering built as its Dockerfile says, in a fresh folder."""
-    context = tmp_path_factory.mktemp("context") / "project"
-    shutil.copytree(default_rendering.path, context, ignore=IGNORED_IN_CONTEXT)
+def build(project: Path, folder: Path) -> Image:
+    """``project`` built as its Dockerfile says, in ``folder`` (one build: it is the slow part)."""
+    context = folder / "context"
+    shutil.copytree(project, context, ignore=IGNORED_IN_CONTEXT)
     if not (context / "uv.lock").exists():
         lock = subprocess.run(
             [uv(), "lock", "--quiet"],
@@ -271,7 +270,8 @@ def image(default_rendering: Rendering, tmp_path_factory: pytest.TempPathFactory
         )
         assert lock.returncode == 0, lock.stderr
     build, runtime = stages((context / "Dockerfile").read_text())[-2:]
-    replay = Replay(context, tmp_path_factory.mktemp("app"))
+    replay = Replay(context, folder / "app")
+    replay.root.mkdir()
     replay.stage(build, kept=set())
     replay.stage(runtime, kept=copied_from_the_earlier_stage(runtime))
     return Image(replay.root, replay, runtime)
@@ -354,23 +354,8 @@ def test_hadolint_finds_nothing(rendering: Rendering) -> None:
     assert result.returncode == 0, result.stderr
 
 
-def test_the_images_commands_migrate_serve_and_report_ready(
-    image: Image, default_rendering: Rendering
-) -> None:
-    """The documented migration step, then the CMD as written: /health/live answers 200,
-    and the HEALTHCHECK command succeeds."""
-    dockerfile = (default_rendering.path / "Dockerfile").read_text()
-    migrate = run_in_image(image, migration_command(dockerfile, default_rendering.path.name))
-    assert migrate.returncode == 0, migrate.stderr
-    with serving(image) as base_url:
-        assert get_status(base_url, "/health/live") == 200
-        port = base_url.rsplit(":", 1)[1]
-        check = run_in_image(image, exec_form(image.last("HEALTHCHECK")), UVICORN_PORT=port)
-        assert check.returncode == 0, check.stderr
-
-
-def test_the_image_holds_the_runtime_dependencies_compiled_and_no_sources(
-    image: Image, default_rendering: Rendering
+def assert_holds_the_runtime_dependencies_compiled_and_no_sources(
+    image: Image, package: str
 ) -> None:
     """/app holds the virtual environment and the migrations, not the sources; the project is
     installed with its bytecode compiled, and no dev dependency is."""
@@ -381,9 +366,28 @@ def test_the_image_holds_the_runtime_dependencies_compiled_and_no_sources(
         "migrations",
     ]
     (site_packages,) = image.root.glob(".venv/lib/python*/site-packages")
-    package = package_name(default_rendering)
     assert list((site_packages / package / "__pycache__").glob("main.*.pyc"))
     assert not (site_packages / "_pytest").exists()
+
+
+def test_the_images_build_migrate_and_serve_commands_work(
+    default_rendering: Rendering, tmp_path: Path
+) -> None:
+    """Replayed from the Dockerfile: the image holds the locked runtime dependencies compiled,
+    no dev one and no sources; its migration step, then its CMD as written, serve 200 at
+    /health/live, and its HEALTHCHECK passes."""
+    image = build(default_rendering.path, tmp_path)
+    assert_holds_the_runtime_dependencies_compiled_and_no_sources(
+        image, package_name(default_rendering)
+    )
+    dockerfile = (default_rendering.path / "Dockerfile").read_text()
+    migrate = run_in_image(image, migration_command(dockerfile, default_rendering.path.name))
+    assert migrate.returncode == 0, migrate.stderr
+    with serving(image) as base_url:
+        assert get_status(base_url, "/health/live") == 200
+        port = base_url.rsplit(":", 1)[1]
+        check = run_in_image(image, exec_form(image.last("HEALTHCHECK")), UVICORN_PORT=port)
+        assert check.returncode == 0, check.stderr
 
 
 def test_the_image_runs_as_a_user_without_privileges(default_rendering: Rendering) -> None:
