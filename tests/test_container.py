@@ -243,12 +243,13 @@ class Image:
         return [i.arguments for i in self.runtime if i.keyword == keyword][-1]
 
 
-def copied_from_the_earlier_stage(stage: list[Instruction]) -> set[str]:
-    """The names under /app a stage copies from the one before, each to the same path."""
+def copied_from(earlier: list[Instruction], stage: list[Instruction]) -> set[str]:
+    """The names under /app ``stage`` copies from the ``earlier`` one, each to the same path."""
+    earlier_name = earlier[0].arguments.split()[-1]  # FROM image AS name
     kept = set()
     for instruction in stage:
         options, words = options_and_words(instruction.arguments)
-        if instruction.keyword == "COPY" and options.get("from") == "build":
+        if instruction.keyword == "COPY" and options.get("from") == earlier_name:
             source, destination = words
             assert source == destination, f"the test keeps {source} where it is: {instruction}"
             kept.add(Path(source).relative_to(APP).parts[0])
@@ -269,32 +270,31 @@ def build(project: Path, folder: Path) -> Image:
             check=False,
         )
         assert lock.returncode == 0, lock.stderr
-    build, runtime = stages((context / "Dockerfile").read_text())[-2:]
+    build_stage, runtime_stage = stages((context / "Dockerfile").read_text())[-2:]
     replay = Replay(context, folder / "app")
     replay.root.mkdir()
-    replay.stage(build, kept=set())
-    replay.stage(runtime, kept=copied_from_the_earlier_stage(runtime))
-    return Image(replay.root, replay, runtime)
+    replay.stage(build_stage, kept=set())
+    replay.stage(runtime_stage, kept=copied_from(build_stage, runtime_stage))
+    return Image(replay.root, replay, runtime_stage)
 
 
 @contextmanager
-def serving(image: Image) -> Iterator[str]:
+def serving(image: Image, log: Path) -> Iterator[str]:
     """The image's CMD as written, on a socket bound here (UVICORN_FD, as `docker run -e`
-    would set it); yields the base URL."""
+    would set it), its output in ``log``; yields the base URL."""
     listener = socket.create_server((LOCALHOST, 0))
     port = str(listener.getsockname()[1])
     environment = image.replay.process_environment(
         UVICORN_FD=str(listener.fileno()), UVICORN_PORT=port
     )
     command = exec_form(image.last("CMD"))
-    with listener:
+    with listener, log.open("w") as output:
         process = subprocess.Popen(
             [shutil.which(command[0], path=environment["PATH"]) or command[0], *command[1:]],
             cwd=image.root,
             env=environment,
-            stdout=subprocess.PIPE,
+            stdout=output,
             stderr=subprocess.STDOUT,
-            text=True,
             pass_fds=(listener.fileno(),),
         )
     base_url = f"http://{LOCALHOST}:{port}"
@@ -304,11 +304,11 @@ def serving(image: Image) -> Iterator[str]:
             timeout=60,
             what="the image's CMD to answer /health/live",
         )
-        assert process.poll() is None, process.communicate()[0]
+        assert process.poll() is None, log.read_text()
         yield base_url
     finally:
         process.terminate()
-        process.communicate(timeout=15)
+        process.wait(timeout=15)
 
 
 def run_in_image(image: Image, command: list[str], **variables: str) -> CompletedProcess[str]:
@@ -383,7 +383,7 @@ def test_the_images_build_migrate_and_serve_commands_work(
     dockerfile = (default_rendering.path / "Dockerfile").read_text()
     migrate = run_in_image(image, migration_command(dockerfile, default_rendering.path.name))
     assert migrate.returncode == 0, migrate.stderr
-    with serving(image) as base_url:
+    with serving(image, tmp_path / "server.log") as base_url:
         assert get_status(base_url, "/health/live") == 200
         port = base_url.rsplit(":", 1)[1]
         check = run_in_image(image, exec_form(image.last("HEALTHCHECK")), UVICORN_PORT=port)
