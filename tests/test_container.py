@@ -191,7 +191,7 @@ class Replay:
         assert result.returncode == 0, f"{shlex.join(command)}\n{result.stderr}"
 
     def process_environment(self, **variables: str) -> dict[str, str]:
-        """What a process in the image sees; its Python is this interpreter (the image's own)."""
+        """What a process in the image sees; this interpreter stands in for the image's Python."""
         environment = child_environment(UV_PYTHON=sys.executable)
         for leaked in ("VIRTUAL_ENV", "UV_PROJECT_ENVIRONMENT", "PYTHONPATH"):
             environment.pop(leaked, None)
