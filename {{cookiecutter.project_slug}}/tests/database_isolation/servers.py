@@ -37,7 +37,8 @@ NAMED_ASYNC_DRIVERS = {"aiosqlite", "psycopg", "psycopg_async", "asyncpg", "aiom
 SERVER_DATABASES = {"postgresql": "postgres", "mysql": "information_schema"}
 # PostgreSQL and MySQL allow 63 and 64 characters in a name: room for "_gw12_0123abcd_test".
 LONGEST_NAME = 63
-CLONE_SUFFIX = re.compile(r"_gw[0-9]+_([0-9a-f]{8})" + TEST_MARKER)
+# A worker's clone (gw0, gw1...), or the run's scratch database ("gw" alone, see escapes.py).
+CLONE_SUFFIX = re.compile(r"_gw[0-9]*_([0-9a-f]{8})" + TEST_MARKER)
 # Written on each database the suite creates (PostgreSQL's COMMENT ON DATABASE, MariaDB's
 # schema comment), followed by the run id: what lets a later run recognise it as the suite's.
 OWNER_TAG = "made by the test suite (tests/database_isolation), run "
@@ -363,6 +364,7 @@ def refuse_implicit_commits(
 
 RUN = pytest.StashKey[str]()  # this run's id, shared with its xdist workers
 CREATED_DATABASE = pytest.StashKey[bool]()
+MIGRATION = pytest.StashKey[Callable[[Connection], None]]()  # what built the test database
 RUN_LOCK = pytest.StashKey[ExitStack]()  # the server connection that holds the run's lock
 CLEANUP_FAILURE = pytest.StashKey[str]()
 
@@ -388,6 +390,7 @@ def create_and_migrate(
     run's databases are still in use. A database it created is dropped if the migration fails.
     """
     run = config.stash[RUN]
+    config.stash[MIGRATION] = migrate
     config.stash[RUN_LOCK] = stack = ExitStack()
     server = stack.enter_context(server_connection(url))
     stack.enter_context(holding(server, run_lock_name(run)))
