@@ -4,6 +4,8 @@ A small shop app in another style (plain SQLAlchemy, a module-level sessionmaker
 dependency, tables from metadata instead of Alembic) receives the generated tests/conftest.py
 and tests/database_isolation/; only the conftest's "Adapt this block" is edited, as README.md
 tells a user to. Its own small suite then proves the isolation there, on SQLite and on PostgreSQL.
+An accounts app (async, asyncpg, a seeded superuser, polyfactory without factory-boy, migrations
+for PostgreSQL only) does the same on its own driver; two more apps must be stopped.
 """
 
 import difflib
