@@ -255,8 +255,6 @@ class QuotingExtension(Extension):
         environment.filters["default_slug"] = default_slug
         environment.filters["project_folder"] = project_folder
         environment.filters["checked_answer"] = checked_answer
-        # Where the hooks find the template's files (they run as copies in a temporary folder).
-        environment.globals["template_repository"] = str(TEMPLATE_REPOSITORY)
         self.trusted_texts = template_texts()
         self.trusted_paths = template_paths()
 

@@ -1,7 +1,9 @@
-"""Remove the files that belong to options this project did not choose, and lock the
-project's dependencies (uv.lock) so every install of it gets the same versions."""
+"""Remove the files that belong to options this project did not choose, lock the project's
+dependencies (uv.lock) so every install of it gets the same versions, and tell the user where
+the project is and what to run next."""
 
 import os
+import shlex
 import shutil
 import subprocess
 import sys
@@ -50,7 +52,34 @@ def warn(problem: str) -> None:
     print(f"WARNING: {problem} in {Path.cwd()}", file=sys.stderr)
 
 
+def first_commands_under(heading: str, readme: str) -> list[str]:
+    """The lines of the first ```sh block under ``heading`` in the README."""
+    section = readme.split(f"\n{heading}\n", 1)[1]
+    return section.split("```sh\n", 1)[1].split("\n```", 1)[0].splitlines()
+
+
+def next_steps(project: Path) -> str:
+    """Where the project is, and its README's commands to run it and then its tests: read
+    from the README, so the two never disagree."""
+    readme = (project / "README.md").read_text(encoding="utf-8")
+    commands = [
+        f"cd {shlex.quote(str(project))}",
+        *first_commands_under("## Run it", readme),
+        *first_commands_under("## Test it", readme),
+    ]
+    steps = "\n".join(f"    {command}" for command in commands)
+    return (
+        f"Generated {project}\n"
+        f"Next: run the service (Ctrl+C stops it), then its tests, as README.md says:\n{steps}"
+    )
+
+
+def print_next_steps() -> None:
+    print(next_steps(Path.cwd()))  # cookiecutter runs this hook in the project's folder
+
+
 if __name__ == "__main__":
     remove_compose_file_for_sqlite()
     remove_schemas_module_unless_sqlalchemy()
     lock_dependencies()
+    print_next_steps()

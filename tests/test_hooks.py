@@ -175,11 +175,32 @@ def test_a_failing_pre_generation_hook_cannot_stop_with_one_line(tmp_path: Path)
 
 
 def test_good_names_generate(tmp_path: Path) -> None:
-    """A slug and package name that follow the rules render a project of that name."""
-    result = run_cookiecutter_cli(tmp_path, "project_slug=hero_api", "package_name=heroes")
+    """A slug and package name that follow the rules render a project of that name; an answer
+    to no question (``databse=``, a typo) is ignored, as README.md warns: the default stays."""
+    result = run_cookiecutter_cli(
+        tmp_path, "project_slug=hero_api", "package_name=heroes", "databse=postgresql"
+    )
 
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "hero_api" / "src" / "heroes" / "main.py").is_file()
+    assert not (tmp_path / "hero_api" / "compose.yaml").exists()  # database=sqlite
+
+
+def test_a_bad_choice_is_refused_by_cookiecutter_with_its_traceback(tmp_path: Path) -> None:
+    """What README.md says cookiecutter does with a choice answer that is none of the choices,
+    before any code of the template runs: a traceback ending in one line naming the choices;
+    nothing written."""
+    output = tmp_path / "out"
+
+    result = run_cookiecutter_cli(output, "orm=django")
+
+    assert result.returncode == 1
+    assert "Traceback (most recent call last)" in result.stderr
+    assert result.stderr.splitlines()[-1] == (
+        "ValueError: django provided for choice variable orm, "
+        "but the choices are ['sqlmodel', 'sqlalchemy']."
+    )
+    assert list(output.iterdir()) == []
 
 
 @pytest.mark.parametrize(
