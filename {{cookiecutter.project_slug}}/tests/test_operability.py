@@ -184,8 +184,9 @@ def served(app: FastAPI) -> Iterator[str]:
 def test_under_uvicorn_access_lines_carry_the_request_id_and_errors_are_logged_once(
     logs: Callable[[LogFormat], io.StringIO],
 ) -> None:
-    """Served by uvicorn, the access line has the request id too, and the traceback of an
-    unhandled error is written once: uvicorn's own report of it is left out."""
+    """Served by uvicorn, the access line has the request id too, the traceback of an
+    unhandled error is written once (uvicorn's own report of it is left out), and no JSON line
+    carries uvicorn's colour-coded copy of its message."""
     app = create_app()
     app.dependency_overrides[get_session_factory] = fail_with_a_secret
     request_id = str(uuid4())
@@ -201,3 +202,4 @@ def test_under_uvicorn_access_lines_carry_the_request_id_and_errors_are_logged_o
     assert [line["message"] for line in lines if "exc_info" in line] == [
         "Unhandled error answering GET /teams"
     ]
+    assert not [line for line in lines if "color_message" in line]  # no terminal codes
