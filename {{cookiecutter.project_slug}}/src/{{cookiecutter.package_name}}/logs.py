@@ -58,6 +58,10 @@ def configure_logging(settings: Settings, stream: TextIO | None = None) -> None:
         server_logger.setLevel(logging.NOTSET)
         server_logger.propagate = True
     logging.getLogger("uvicorn.error").addFilter(not_logged_already)
+    # SQL_ECHO: each statement an INFO line of its request (SQLAlchemy's echo=True would print
+    # it a second time, through a handler of its own, without the request id).
+    sql_level = logging.INFO if settings.sql_echo else logging.WARNING
+    logging.getLogger("sqlalchemy.engine").setLevel(sql_level)
 
 
 def log_unhandled_error(request: Request, error: Exception) -> None:
