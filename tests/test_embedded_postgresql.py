@@ -34,11 +34,14 @@ from tests.conftest import (
     render,
     run_python,
 )
+from tests.embedded_server import (
+    NO_SYSTEM_POSTGRESQL,
+    server_folders,
+    server_processes,
+)
 from tests.served import get_status, http_client, wait_until
 
 USAGE_ERROR = 4  # pytest.ExitCode.USAGE_ERROR
-# Only this environment's programs: no system postgres, initdb, pg_ctl or psql to fall back on.
-NO_SYSTEM_POSTGRESQL = str(Path(sys.executable).parent)
 NOT_MYSQL = ("-m", "not mysql")  # the MySQL-only tests are skipped on PostgreSQL
 # A plugin for the killed run: it holds the run once the tests are collected (the server is up
 # by then), so the test can SIGKILL it at a known point.
@@ -67,38 +70,9 @@ def sync_project(tmp_path_factory: pytest.TempPathFactory) -> Rendering:
     return render(tmp_path_factory.mktemp("sync"), orm="sqlmodel", api="sync", database="sqlite")
 
 
-@pytest.fixture
-def temporary_folder() -> Iterator[Path]:
-    """A TMPDIR of the run's own, short enough for a Unix socket path inside it, and open to
-    every user like /tmp (as root, the server runs as another user)."""
-    folder = Path(tempfile.mkdtemp(prefix="ep-"))
-    folder.chmod(0o1777)
-    yield folder
-    shutil.rmtree(folder, ignore_errors=True)
-
-
 def free_port() -> int:
     with socket.create_server(("127.0.0.1", 0)) as listener:
         return int(listener.getsockname()[1])
-
-
-def server_folders(temporary: Path) -> list[Path]:
-    """The embedded servers' folders in ``temporary`` (pytest keeps its own there too)."""
-    return list(temporary.glob("embedded-postgresql-*"))
-
-
-def server_processes(folder: Path) -> list[int]:
-    """The PostgreSQL servers whose data is under ``folder`` (their command line names it)."""
-    found = []
-    for process in Path("/proc").iterdir():
-        try:
-            command = (process / "cmdline").read_bytes().replace(b"\0", b" ").decode()
-            state = (process / "stat").read_text().rsplit(")", 1)[1].split()[0]
-        except (OSError, IndexError):
-            continue  # not a process, or one that ended while we looked
-        if str(folder) in command and "postgres" in command and state != "Z":
-            found.append(int(process.name))
-    return found
 
 
 def server_ready(folder: Path) -> bool:
@@ -204,9 +178,10 @@ def test_readme_serves_the_app_on_its_own_postgresql_and_keeps_the_data(
     )
     port = free_port()
     script, shell_line = shlex.split(command)
+    serve = shell_line.replace("fastapi dev", f"fastapi dev --no-reload --port {port}")
     log = tmp_path / "serving.log"
     serving = subprocess.Popen(
-        [sys.executable, script, shell_line.replace("--reload", f"--port {port}")],
+        [sys.executable, script, serve],
         cwd=async_project.path,
         env=child_environment(
             PYTHONPATH=str(async_project.path / "src"), PATH=NO_SYSTEM_POSTGRESQL

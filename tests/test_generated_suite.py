@@ -1,10 +1,14 @@
 """The generated suites pass: in random order, twice, under xdist, on SQLite, PostgreSQL and
 MySQL, and leave nothing behind on the servers.
 
-Every combination's suite runs on SQLite. The runs under xdist and on a server take the four
-renderings whose ``database`` answer names that database (``combinations_on``): every orm and
-api pair still runs everywhere, and no run repeats another's code paths.
+Every combination's suite runs on SQLite: serially for the renderings that serve a server (their
+users' first `uv run pytest`; every orm and api pair among them), under xdist for those that serve
+SQLite (each worker then runs serially too). The runs on a server take the four renderings whose
+``database`` answer names that database (``combinations_on``): every orm and api pair still runs
+everywhere, and no run repeats another's code paths.
 """
+
+from pathlib import Path
 
 import pytest
 from sqlalchemy.engine import URL
@@ -19,10 +23,14 @@ from tests.conftest import (
     row_counts,
     run_python,
 )
+from tests.embedded_server import NO_SYSTEM_POSTGRESQL, server_folders, server_processes
+
+SERVING_A_SERVER = [*combinations_on("postgresql"), *combinations_on("mysql")]
 
 
+@pytest.mark.parametrize("rendering", SERVING_A_SERVER, ids=combination_id, indirect=True)
 def test_suite_passes_on_sqlite_in_random_order(rendering: Rendering) -> None:
-    """Every combination's suite passes in a random order."""
+    """A rendering for a server: its suite passes on SQLite, serially, in a random order."""
     assert_suite_passed(run_python(rendering.path, "-m", "pytest", "--randomly-seed=1"))
 
 
@@ -36,36 +44,69 @@ def test_default_suite_passes_twice_in_other_orders(default_rendering: Rendering
 
 @pytest.mark.parametrize("rendering", combinations_on("sqlite"), ids=combination_id, indirect=True)
 def test_suite_passes_on_sqlite_with_two_workers(rendering: Rendering) -> None:
-    """pytest -n 2: each worker has its own in-memory database."""
-    assert_suite_passed(run_python(rendering.path, "-m", "pytest", "-n", "2"))
+    """pytest -n 2, in a random order: each worker has its own in-memory database. With
+    ``--cov``, as the generated CI's SQLite job runs it: the suite covers at least the
+    ``fail_under`` of its pyproject (the orm and api answers, one pair per rendering here, are
+    the ones that change what it covers)."""
+    assert_suite_passed(
+        run_python(rendering.path, "-m", "pytest", "-n", "2", "--randomly-seed=1", "--cov")
+    )
+
+
+# Each orm and api pair runs on PostgreSQL 15 (the oldest supported server, which .ci/run starts)
+# and on PostgreSQL 18 (`pytest --postgresql`, the embedded server, with nothing of the system's
+# PostgreSQL on PATH): serially on one and under -n 2 on the other, each way round for one sync
+# and one async pair.
+EMBEDDED_RUN = ["serial", "serial", "-n 2", "-n 2"]
+POSTGRESQL_RUNS = list(zip(combinations_on("postgresql"), EMBEDDED_RUN, strict=True))
+NOT_MYSQL = ("-m", "not mysql")  # the MySQL-only tests would be skipped on PostgreSQL
 
 
 @pytest.mark.postgresql
 @pytest.mark.parametrize(
-    "rendering", combinations_on("postgresql"), ids=combination_id, indirect=True
+    ("rendering", "embedded_run"),
+    POSTGRESQL_RUNS,
+    ids=[f"{combination_id(answers)}-embedded-{run}" for answers, run in POSTGRESQL_RUNS],
+    indirect=["rendering"],
 )
-def test_suite_passes_on_postgresql_and_leaves_no_database(
-    rendering: Rendering, postgresql_server: URL, test_database_url: URL
+def test_suite_passes_on_postgresql_15_and_18_and_leaves_nothing(
+    rendering: Rendering,
+    embedded_run: str,
+    postgresql_server: URL,
+    test_database_url: URL,
+    temporary_folder: Path,
 ) -> None:
-    """Random order, then -n 2, on a real server; no PostgreSQL test is skipped; the databases
-    the runs created (the test database and the per-worker clones) are all gone afterwards."""
+    """Serially and under -n 2, one on PostgreSQL 15 and the other on the embedded 18: no test
+    is skipped; the databases the runs created (the test database, the per-worker clones) are
+    gone afterwards, and so are the embedded server's folder and processes."""
     url = test_database_url.render_as_string(hide_password=False)
     run_prefix = (test_database_url.database or "").removesuffix("_test")
+    workers = {"serial": (), "-n 2": ("-n", "2")}
+    on_15 = workers["-n 2" if embedded_run == "serial" else "serial"]
 
-    not_mysql = ("-m", "not mysql")  # the MySQL-only tests would be skipped here
-    serial = assert_suite_passed(
-        run_python(rendering.path, "-m", "pytest", *not_mysql, TEST_DATABASE_URL=url)
+    on_15_run = run_python(
+        rendering.path, "-m", "pytest", *NOT_MYSQL, *on_15, TEST_DATABASE_URL=url
     )
-    parallel = assert_suite_passed(
-        run_python(rendering.path, "-m", "pytest", *not_mysql, "-n", "2", TEST_DATABASE_URL=url)
+    on_18_run = run_python(
+        rendering.path,
+        "-m",
+        "pytest",
+        "--postgresql",
+        *NOT_MYSQL,
+        *workers[embedded_run],
+        PATH=NO_SYSTEM_POSTGRESQL,
+        TMPDIR=str(temporary_folder),
     )
 
-    assert "skipped" not in serial, serial
-    assert "skipped" not in parallel, parallel
+    summaries = [assert_suite_passed(on_15_run), assert_suite_passed(on_18_run)]
+    assert [summary for summary in summaries if "skipped" in summary] == []
+    assert "embedded PostgreSQL 18 started in" in on_18_run.stdout
     left_behind = {
         name for name in database_names(postgresql_server) if name.startswith(run_prefix)
     }
     assert left_behind == set()
+    assert server_folders(temporary_folder) == []
+    assert server_processes(temporary_folder) == []
 
 
 @pytest.mark.postgresql

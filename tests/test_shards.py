@@ -45,12 +45,18 @@ class ShardJob:
 
     shards: list[int]
     command: str
+    # The step's environment, which carries the GitHub expressions into the command.
+    variables: dict[str, str]
 
     def pytest_arguments(self, shard: int) -> list[str]:
-        """The command a shard runs, its GitHub expressions filled in, less ``uv run pytest``
-        and with ``-n 0`` last: here the shards take turns on a shared machine."""
+        """The command a shard runs, its variables and GitHub expressions filled in, less
+        ``uv run pytest`` and with ``-n 0`` last: here the shards take turns on a shared
+        machine."""
+        command = self.command
+        for name, value in self.variables.items():
+            command = command.replace(f'"${name}"', value)
         command = (
-            self.command.replace("${{ strategy.job-total }}", str(len(self.shards)))
+            command.replace("${{ strategy.job-total }}", str(len(self.shards)))
             .replace("${{ matrix.shard }}", str(shard))
             .replace('"$GITHUB_RUN_ID"', RUN_ID)
         )
@@ -62,7 +68,8 @@ class ShardJob:
 def sharded_job(project: Path) -> ShardJob:
     workflow = yaml.safe_load((project / ".github/workflows/ci.yml").read_text())
     job = workflow["jobs"]["test-postgresql"]
-    return ShardJob(job["strategy"]["matrix"]["shard"], job["steps"][-1]["run"])
+    step = job["steps"][-1]
+    return ShardJob(job["strategy"]["matrix"]["shard"], step["run"], step.get("env", {}))
 
 
 @pytest.fixture
@@ -80,13 +87,9 @@ def new_test_database(postgresql_server: URL) -> Iterator[Callable[[], str]]:
         drop_database(postgresql_server, name)
 
 
-def collected_tests(project: Path, database_url: str) -> list[str]:
-    """The node ids of the whole suite, from ``pytest --collect-only -q``."""
-    result = run_python(
-        project, "-m", "pytest", "--collect-only", "-q", TEST_DATABASE_URL=database_url
-    )
-    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
-    return [line for line in result.stdout.splitlines() if "::" in line]
+def node_ids_run(verbose_output: str) -> list[str]:
+    """The node ids a ``-v`` run reports, whatever their outcome: a whole run's are the suite."""
+    return [match[1] for line in verbose_output.splitlines() if (match := RESULT_LINE.match(line))]
 
 
 def run_shard(
@@ -103,8 +106,7 @@ def run_shard(
         TEST_DATABASE_URL=database_url,
     )
     assert_suite_passed(result)
-    tests = [match[1] for line in result.stdout.splitlines() if (match := RESULT_LINE.match(line))]
-    return Shard(tests)
+    return Shard(node_ids_run(result.stdout))
 
 
 @pytest.mark.postgresql
@@ -115,18 +117,17 @@ def test_shards_run_the_suite_once_each_passing_in_balanced_times(
     database of its own: no test twice, none missing, all pass, within 25% of the best split."""
     project = default_rendering.path
     durations = tmp_path / ".test_durations"
-    first_database = new_test_database()
-    assert_suite_passed(
-        run_python(
-            project,
-            "-m",
-            "pytest",
-            "--store-durations",
-            f"--durations-path={durations}",
-            TEST_DATABASE_URL=first_database,
-        )
+    recording = run_python(
+        project,
+        "-m",
+        "pytest",
+        "--store-durations",
+        f"--durations-path={durations}",
+        "-v",
+        TEST_DATABASE_URL=new_test_database(),
     )
-    suite = collected_tests(project, first_database)
+    assert_suite_passed(recording)
+    suite = node_ids_run(recording.stdout)
     job = sharded_job(project)
 
     shards = [run_shard(project, job, n, durations, new_test_database()) for n in job.shards]

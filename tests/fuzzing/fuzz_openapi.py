@@ -10,6 +10,11 @@ Schemathesis sends only what JSON can carry. HOSTILE_VALUES adds what a client c
 and Python's JSON parser takes: NaN, Infinity, 1e400 (infinity), lone UTF-16 surrogates, NUL
 characters, long strings, bytes that are not UTF-8; test_hostile_bodies sends them, raw, in the
 fields of every operation that takes a body.
+
+The fuzzing checks that every answer is documented. The converse, that each status an operation
+documents is answered to a request of its own (so a list route documents no 404, and a body that
+is not JSON gets the 400 the routes document), is
+test_each_operation_answers_exactly_the_statuses_it_documents.
 """
 
 import importlib
@@ -18,8 +23,9 @@ import json
 import os
 import re
 import tempfile
+import uuid
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +35,7 @@ from alembic import command
 from alembic.config import Config
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from httpx2 import Response
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from schemathesis import checks
@@ -175,3 +182,140 @@ def test_every_other_method_answers_405_naming_the_paths_methods() -> None:
             response = client.request(method, url)
             allow = {value.strip() for value in response.headers.get("allow", "").split(",")}
             assert (response.status_code, allow - {""}) == (405, documented), f"{method} {path}"
+
+
+# Requests that get each status an operation documents, by operation and status. A 400 is a body
+# that is not JSON; a 404 an id no row has; a 409 a taken name or a team that still has heroes; a
+# 422 an invalid field; a 503 the readiness probe of an app whose database does not answer.
+Send = Callable[[], Response]
+NOT_JSON: dict[str, Any] = {
+    "content": b'{"name": ',
+    "headers": {"content-type": "application/json"},
+}
+MISSING_ID = 2**31 - 1
+
+
+def unique(prefix: str) -> str:
+    """A name no row has yet (the fuzzing before left rows of its own)."""
+    return f"{prefix} {uuid.uuid4().hex}"
+
+
+def created(path: str, body: dict[str, Any]) -> dict[str, Any]:
+    response = CLIENT.post(path, json=body)
+    assert response.status_code == 201, response.text
+    row: dict[str, Any] = response.json()
+    return row
+
+
+def new_team() -> dict[str, Any]:
+    return created("/teams", {"name": unique("Team"), "headquarters": "Here"})
+
+
+def hero_named(prefix: str) -> dict[str, Any]:
+    return {"name": unique(prefix), "secret_name": "S"}
+
+
+def new_hero(team_id: int | None = None) -> dict[str, Any]:
+    return created("/heroes", {**hero_named("Hero"), "team_id": team_id})
+
+
+def app_without_database() -> FastAPI:
+    """The production app on an SQLite file in a folder that does not exist."""
+    url = sqlite_url().replace(DATABASE_FOLDER.name, f"{DATABASE_FOLDER.name}/missing")
+    settings_module = importlib.import_module(f"{PACKAGE}.settings")
+    app: FastAPI = importlib.import_module(f"{PACKAGE}.main").create_app(
+        settings_module.Settings(database_url=url)
+    )
+    return app
+
+
+def requests_by_status(down: TestClient) -> dict[str, dict[int, Send]]:
+    """For each operation, a request per documented status that gets it. Rows they need: a
+    team with a hero (a team still in use), and a team and a hero whose names are taken."""
+    team, other_team = new_team(), new_team()
+    hero, other_hero = new_hero(team["id"]), new_hero()
+    teams, heroes = f"/teams/{team['id']}", f"/heroes/{hero['id']}"
+    return {
+        "GET /health/live": {200: lambda: CLIENT.get("/health/live")},
+        "GET /health/ready": {
+            200: lambda: CLIENT.get("/health/ready"),
+            503: lambda: down.get("/health/ready"),
+        },
+        "POST /teams": {
+            201: lambda: CLIENT.post("/teams", json={"name": unique("Team"), "headquarters": "H"}),
+            400: lambda: CLIENT.post("/teams", **NOT_JSON),
+            409: lambda: CLIENT.post("/teams", json={"name": team["name"], "headquarters": "H"}),
+            422: lambda: CLIENT.post("/teams", json={"name": "no headquarters"}),
+        },
+        "GET /teams": {
+            200: lambda: CLIENT.get("/teams"),
+            422: lambda: CLIENT.get("/teams", params={"limit": 0}),
+        },
+        "GET /teams/{team_id}": {
+            200: lambda: CLIENT.get(teams),
+            404: lambda: CLIENT.get(f"/teams/{MISSING_ID}"),
+            422: lambda: CLIENT.get("/teams/one"),
+        },
+        "PATCH /teams/{team_id}": {
+            200: lambda: CLIENT.patch(teams, json={"headquarters": "There"}),
+            400: lambda: CLIENT.patch(teams, **NOT_JSON),
+            404: lambda: CLIENT.patch(f"/teams/{MISSING_ID}", json={}),
+            409: lambda: CLIENT.patch(teams, json={"name": other_team["name"]}),
+            422: lambda: CLIENT.patch(teams, json={"name": None}),
+        },
+        "DELETE /teams/{team_id}": {
+            204: lambda: CLIENT.delete(f"/teams/{new_team()['id']}"),
+            404: lambda: CLIENT.delete(f"/teams/{MISSING_ID}"),
+            409: lambda: CLIENT.delete(teams),
+            422: lambda: CLIENT.delete("/teams/one"),
+        },
+        "POST /heroes": {
+            201: lambda: CLIENT.post("/heroes", json=hero_named("New")),
+            400: lambda: CLIENT.post("/heroes", **NOT_JSON),
+            409: lambda: CLIENT.post("/heroes", json={"name": hero["name"], "secret_name": "S"}),
+            422: lambda: CLIENT.post("/heroes", json={**hero_named("New"), "team_id": MISSING_ID}),
+        },
+        "GET /heroes": {
+            200: lambda: CLIENT.get("/heroes"),
+            422: lambda: CLIENT.get("/heroes", params={"offset": -1}),
+        },
+        "GET /heroes/{hero_id}": {
+            200: lambda: CLIENT.get(heroes),
+            404: lambda: CLIENT.get(f"/heroes/{MISSING_ID}"),
+            422: lambda: CLIENT.get("/heroes/one"),
+        },
+        "PATCH /heroes/{hero_id}": {
+            200: lambda: CLIENT.patch(heroes, json={"age": 30}),
+            400: lambda: CLIENT.patch(heroes, **NOT_JSON),
+            404: lambda: CLIENT.patch(f"/heroes/{MISSING_ID}", json={}),
+            409: lambda: CLIENT.patch(heroes, json={"name": other_hero["name"]}),
+            422: lambda: CLIENT.patch(heroes, json={"age": -1}),
+        },
+        "DELETE /heroes/{hero_id}": {
+            204: lambda: CLIENT.delete(f"/heroes/{new_hero()['id']}"),
+            404: lambda: CLIENT.delete(f"/heroes/{MISSING_ID}"),
+            422: lambda: CLIENT.delete("/heroes/one"),
+        },
+    }
+
+
+def test_each_operation_answers_exactly_the_statuses_it_documents() -> None:
+    """Every status an operation documents is answered to some request, and no request of
+    requests_by_status gets one the operation does not document; schemathesis' fuzzing above
+    checks that no other request does either."""
+    documented = {
+        f"{method.upper()} {path}": {int(code) for code in operation["responses"]}
+        for path, operations in APP.openapi()["paths"].items()
+        for method, operation in operations.items()
+    }
+    with TestClient(app_without_database(), raise_server_exceptions=False) as down:
+        requests = requests_by_status(down)
+        answered = {
+            label: {status: send().status_code for status, send in sends.items()}
+            for label, sends in requests.items()
+        }
+
+    assert {label: set(sends) for label, sends in requests.items()} == documented
+    assert answered == {
+        label: {status: status for status in sends} for label, sends in requests.items()
+    }

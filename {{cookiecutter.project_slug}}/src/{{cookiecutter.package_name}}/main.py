@@ -30,8 +30,6 @@ from {{ cookiecutter.package_name }}.routers import (
     teams,
 )
 from {{ cookiecutter.package_name }}.routers.common import (
-    RESOURCE_ERRORS,
-    InvalidRequest,
     invalid_request,
 )
 from {{ cookiecutter.package_name }}.settings import (
@@ -71,9 +69,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings or Settings()
     app.include_router(health.router)
-    app.include_router(teams.router, responses=RESOURCE_ERRORS)
-    hero_errors = {**RESOURCE_ERRORS, 422: {"model": InvalidRequest}}
-    app.include_router(heroes.router, responses=hero_errors)
+    app.include_router(teams.router)
+    app.include_router(heroes.router)
     app.add_exception_handler(status.HTTP_405_METHOD_NOT_ALLOWED, method_not_allowed)
 {%- if cookiecutter.api == "sync" %}
     app.add_middleware(NoMoreRequestsThanThreads)

@@ -31,7 +31,7 @@ Offset = Annotated[int, Query(ge=0, le=MAX_ID, description="Rows to skip")]
 
 
 class ErrorMessage(BaseModel):
-    """The body of an error the API raises itself: 404, 409, 503."""
+    """The body of an error the API answers itself: 400, 404, 409, 503."""
 
     detail: str
 
@@ -48,13 +48,25 @@ class InvalidRequest(BaseModel):
     detail: str | list[FieldError]
 
 
-# OpenAPI documentation of the errors a resource's routes answer besides FastAPI's 422: a body
-# that is not even text, and the errors get_or_404 and flush_or_refuse raise.
-RESOURCE_ERRORS: dict[int | str, dict[str, Any]] = {
-    400: {"model": ErrorMessage, "description": "The body could not be decoded"},
-    404: {"model": ErrorMessage, "description": "No row has this id"},
-    409: {"model": ErrorMessage, "description": "A name is taken, or the row is still in use"},
+# OpenAPI documentation of the errors the resource routes answer themselves, besides FastAPI's
+# 422: a body that is not JSON (invalid_request), and the errors get_or_404 and flush_or_refuse
+# raise. Each route documents only those it can answer (errors()): a list route, none of them.
+BAD_BODY, NOT_FOUND, CONFLICT = 400, 404, 409
+ERRORS: dict[int, dict[str, Any]] = {
+    BAD_BODY: {"model": ErrorMessage, "description": "The body is not JSON"},
+    NOT_FOUND: {"model": ErrorMessage, "description": "No row has this id"},
+    CONFLICT: {
+        "model": ErrorMessage,
+        "description": "A name is taken, or the row is still in use",
+    },
 }
+
+
+def errors(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """The ``responses`` of a route that answers ``statuses`` besides FastAPI's 422."""
+    return {code: ERRORS[code] for code in statuses}
+
+
 # What a write answers when it violates a constraint, by the constraint's name: a status and
 # a sentence (the database's own message is never shown).
 Refusals = Mapping[str, tuple[int, str]]
@@ -94,12 +106,17 @@ def update_from(row: ModelT, body: BaseModel) -> None:
 
 
 async def invalid_request(_request: Request, error: RequestValidationError) -> JSONResponse:
-    """A 422 naming each invalid field and what is wrong with it, never the value sent.
+    """A 400 for a body that is not JSON, as for one that is not text (FastAPI's own 400): there
+    are no fields to name. Otherwise a 422 naming each invalid field and what is wrong with it,
+    never the value sent.
 
     FastAPI's own handler echoes every invalid value: one JSON cannot carry back (NaN, 1e400,
     a lone surrogate, bytes that are not UTF-8) made it fail with a 500, and a 10 MB value made
     a 10 MB answer.
     """
+    if any(field["type"] == "json_invalid" for field in error.errors()):
+        body_not_json = ErrorMessage(detail="the body is not valid JSON")
+        return JSONResponse(body_not_json.model_dump(), status.HTTP_400_BAD_REQUEST)
     fields = [
         FieldError(loc=list(field["loc"]), msg=field["msg"], type=field["type"])
         for field in error.errors()

@@ -22,9 +22,14 @@ from {{ cookiecutter.package_name }}.models import (
 from {{ cookiecutter.package_name }}.models import Hero
 {%- endif %}
 from {{ cookiecutter.package_name }}.routers.common import (
+    BAD_BODY,
+    CONFLICT,
+    NOT_FOUND,
+    InvalidRequest,
     Limit,
     Offset,
     Refusals,
+    errors,
     flush_or_refuse,
     get_or_404,
     update_from,
@@ -37,7 +42,8 @@ from {{ cookiecutter.package_name }}.schemas import (
 )
 {%- endif %}
 
-router = APIRouter(prefix="/heroes", tags=["heroes"])
+# A missing team is a 422 of one sentence, not a list of fields.
+router = APIRouter(prefix="/heroes", tags=["heroes"], responses={422: {"model": InvalidRequest}})
 
 
 def refusals(team_id: int | None) -> Refusals:
@@ -53,7 +59,12 @@ def refusals(team_id: int | None) -> Refusals:
     }
 
 
-@router.post("", status_code=status.HTTP_201_CREATED, response_model=HeroRead)
+@router.post(
+    "",
+    status_code=status.HTTP_201_CREATED,
+    response_model=HeroRead,
+    responses=errors(BAD_BODY, CONFLICT),
+)
 {{ async_ }}def create_hero(body: HeroCreate, session: SessionDep) -> Hero:
     hero = Hero(**body.model_dump())
     session.add(hero)
@@ -67,12 +78,16 @@ def refusals(team_id: int | None) -> Refusals:
     return ({{ await_ }}session.{{ "exec" if cookiecutter.orm == "sqlmodel" else "scalars" }}(query)).all()
 
 
-@router.get("/{hero_id}", response_model=HeroRead)
+@router.get("/{hero_id}", response_model=HeroRead, responses=errors(NOT_FOUND))
 {{ async_ }}def read_hero(hero_id: int, session: SessionDep) -> Hero:
     return {{ await_ }}get_or_404(session, Hero, hero_id)
 
 
-@router.patch("/{hero_id}", response_model=HeroRead)
+@router.patch(
+    "/{hero_id}",
+    response_model=HeroRead,
+    responses=errors(BAD_BODY, NOT_FOUND, CONFLICT),
+)
 {{ async_ }}def update_hero(hero_id: int, body: HeroUpdate, session: SessionDep) -> Hero:
     hero = {{ await_ }}get_or_404(session, Hero, hero_id)
     update_from(hero, body)
@@ -80,7 +95,11 @@ def refusals(team_id: int | None) -> Refusals:
     return hero
 
 
-@router.delete("/{hero_id}", status_code=status.HTTP_204_NO_CONTENT)
+@router.delete(
+    "/{hero_id}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses=errors(NOT_FOUND),
+)
 {{ async_ }}def delete_hero(hero_id: int, session: SessionDep) -> None:
     {{ await_ }}session.delete({{ await_ }}get_or_404(session, Hero, hero_id))
     {{ await_ }}session.flush()

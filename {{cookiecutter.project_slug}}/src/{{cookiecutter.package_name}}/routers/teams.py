@@ -22,9 +22,13 @@ from {{ cookiecutter.package_name }}.models import (
 from {{ cookiecutter.package_name }}.models import Team
 {%- endif %}
 from {{ cookiecutter.package_name }}.routers.common import (
+    BAD_BODY,
+    CONFLICT,
+    NOT_FOUND,
     Limit,
     Offset,
     Refusals,
+    errors,
     flush_or_refuse,
     get_or_404,
     update_from,
@@ -48,7 +52,12 @@ STILL_IN_USE: Refusals = {
 }
 
 
-@router.post("", status_code=status.HTTP_201_CREATED, response_model=TeamRead)
+@router.post(
+    "",
+    status_code=status.HTTP_201_CREATED,
+    response_model=TeamRead,
+    responses=errors(BAD_BODY, CONFLICT),
+)
 {{ async_ }}def create_team(body: TeamCreate, session: SessionDep) -> Team:
     team = Team(**body.model_dump())
     session.add(team)
@@ -62,12 +71,16 @@ STILL_IN_USE: Refusals = {
     return ({{ await_ }}session.{{ "exec" if cookiecutter.orm == "sqlmodel" else "scalars" }}(query)).all()
 
 
-@router.get("/{team_id}", response_model=TeamRead)
+@router.get("/{team_id}", response_model=TeamRead, responses=errors(NOT_FOUND))
 {{ async_ }}def read_team(team_id: int, session: SessionDep) -> Team:
     return {{ await_ }}get_or_404(session, Team, team_id)
 
 
-@router.patch("/{team_id}", response_model=TeamRead)
+@router.patch(
+    "/{team_id}",
+    response_model=TeamRead,
+    responses=errors(BAD_BODY, NOT_FOUND, CONFLICT),
+)
 {{ async_ }}def update_team(team_id: int, body: TeamUpdate, session: SessionDep) -> Team:
     team = {{ await_ }}get_or_404(session, Team, team_id)
     update_from(team, body)
@@ -75,7 +88,11 @@ STILL_IN_USE: Refusals = {
     return team
 
 
-@router.delete("/{team_id}", status_code=status.HTTP_204_NO_CONTENT)
+@router.delete(
+    "/{team_id}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses=errors(NOT_FOUND, CONFLICT),
+)
 {{ async_ }}def delete_team(team_id: int, session: SessionDep) -> None:
     {{ await_ }}session.delete({{ await_ }}get_or_404(session, Team, team_id))
     {{ await_ }}flush_or_refuse(session, STILL_IN_USE)
