@@ -230,6 +230,9 @@ def test_unexpected_exception_is_a_generic_500(
             connection.commit()
 
     assert response.status_code == 500
-    assert response.text == "Internal Server Error"
+    assert response.json() == {
+        "detail": "Internal Server Error",
+        "request_id": response.headers["X-Request-ID"],
+    }
     wait_until(lambda: "Traceback" in log.read_text(), timeout=10, what="a logged traceback")
     assert "hero" in log.read_text()

@@ -69,13 +69,14 @@ def failing_client(app: FastAPI, client: TestClient) -> TestClient:
 
 
 @pytest.fixture
-def logs(app: FastAPI) -> Iterator[Callable[[LogFormat], io.StringIO]]:
-    """Logging configured from Settings(LOG_LEVEL=info, LOG_FORMAT=...) into a buffer; the
-    app's own configuration is put back after the test."""
+def logs(app: FastAPI) -> Iterator[Callable[..., io.StringIO]]:
+    """Logging configured from Settings(LOG_LEVEL=info, LOG_FORMAT=..., SQL_ECHO=...) into a
+    buffer; the app's own configuration is put back after the test."""
 
-    def configure(log_format: LogFormat) -> io.StringIO:
+    def configure(log_format: LogFormat, sql_echo: bool = False) -> io.StringIO:
         stream = io.StringIO()
-        configure_logging(Settings(log_level="info", log_format=log_format), stream)
+        settings = Settings(log_level="info", log_format=log_format, sql_echo=sql_echo)
+        configure_logging(settings, stream)
         return stream
 
     yield configure
@@ -106,7 +107,7 @@ def app_lines(stream: io.StringIO) -> list[dict[str, Any]]:
 
 
 {{ async_ }}def test_every_json_log_line_of_a_request_carries_its_id(
-    failing_client: {{ Client }}, logs: Callable[[LogFormat], io.StringIO]
+    failing_client: {{ Client }}, logs: Callable[..., io.StringIO]
 ) -> None:
     """LOG_FORMAT=json writes one JSON object per line, each with the request's id, and
     LOG_LEVEL=info leaves out the DEBUG line."""
@@ -123,7 +124,7 @@ def app_lines(stream: io.StringIO) -> list[dict[str, Any]]:
 
 
 {{ async_ }}def test_plain_log_lines_carry_the_request_id(
-    failing_client: {{ Client }}, logs: Callable[[LogFormat], io.StringIO]
+    failing_client: {{ Client }}, logs: Callable[..., io.StringIO]
 ) -> None:
     """LOG_FORMAT=plain writes lines for people, the request id in brackets."""
     stream = logs("plain")
@@ -149,7 +150,7 @@ def app_lines(stream: io.StringIO) -> list[dict[str, Any]]:
 
 
 {{ async_ }}def test_an_unhandled_error_is_logged_with_its_traceback(
-    failing_client: {{ Client }}, logs: Callable[[LogFormat], io.StringIO]
+    failing_client: {{ Client }}, logs: Callable[..., io.StringIO]
 ) -> None:
     """The log keeps what the response hides: the traceback, down to the failing line."""
     stream = logs("json")
@@ -182,10 +183,11 @@ def served(app: FastAPI) -> Iterator[str]:
 
 
 def test_under_uvicorn_access_lines_carry_the_request_id_and_errors_are_logged_once(
-    logs: Callable[[LogFormat], io.StringIO],
+    logs: Callable[..., io.StringIO],
 ) -> None:
-    """Served by uvicorn, the access line has the request id too, and the traceback of an
-    unhandled error is written once: uvicorn's own report of it is left out."""
+    """Served by uvicorn, the access line has the request id too, the traceback of an
+    unhandled error is written once (uvicorn's own report of it is left out), and no JSON line
+    carries uvicorn's colour-coded copy of its message."""
     app = create_app()
     app.dependency_overrides[get_session_factory] = fail_with_a_secret
     request_id = str(uuid4())
@@ -201,3 +203,19 @@ def test_under_uvicorn_access_lines_carry_the_request_id_and_errors_are_logged_o
     assert [line["message"] for line in lines if "exc_info" in line] == [
         "Unhandled error answering GET /teams"
     ]
+    assert not [line for line in lines if "color_message" in line]  # no terminal codes
+
+
+def test_sql_echo_logs_the_statements_of_a_request_with_its_id(
+    logs: Callable[..., io.StringIO],
+) -> None:
+    """SQL_ECHO=true: the statements a request sends are INFO lines of the app's log, each
+    with the request's id."""
+    request_id = str(uuid4())
+    with served(create_app()) as url:
+        stream = logs("plain", sql_echo=True)
+        httpx2.get(f"{url}/health/ready", headers={"X-Request-ID": request_id}, trust_env=False)
+
+    statements = [line for line in stream.getvalue().splitlines() if "SELECT 1" in line]
+    assert len(statements) == 1, stream.getvalue()
+    assert f" INFO [{request_id}] sqlalchemy.engine.Engine: SELECT 1" in statements[0]

@@ -8,6 +8,7 @@ from typing import TextIO
 
 from asgi_correlation_id import CorrelationIdFilter
 from fastapi import Request
+from pythonjsonlogger.core import RESERVED_ATTRS
 from pythonjsonlogger.json import JsonFormatter
 
 from {{ cookiecutter.package_name }}.settings import (
@@ -19,6 +20,9 @@ from {{ cookiecutter.package_name }}.settings import (
 PLAIN = "%(asctime)s %(levelname)s [%(correlation_id)s] %(name)s: %(message)s"
 JSON_FIELDS = ["asctime", "levelname", "correlation_id", "name", "message"]
 JSON_NAMES = {"asctime": "time", "levelname": "level", "correlation_id": "request_id"}
+# Left out of JSON lines: the record's own attributes, and uvicorn's copy of its message with
+# terminal colour codes.
+JSON_OMITTED = [*RESERVED_ATTRS, "color_message"]
 # The server's loggers: their lines go through the app's handler, with the app's level.
 SERVER_LOGGERS = ("uvicorn", "uvicorn.error", "uvicorn.access")
 
@@ -38,7 +42,7 @@ def configure_logging(settings: Settings, stream: TextIO | None = None) -> None:
     handler.set_name(__name__)
     handler.addFilter(CorrelationIdFilter(default_value="-"))
     handler.setFormatter(
-        JsonFormatter(JSON_FIELDS, rename_fields=JSON_NAMES)
+        JsonFormatter(JSON_FIELDS, rename_fields=JSON_NAMES, reserved_attrs=JSON_OMITTED)
         if settings.log_format == "json"
         else logging.Formatter(PLAIN)
     )
@@ -54,6 +58,10 @@ def configure_logging(settings: Settings, stream: TextIO | None = None) -> None:
         server_logger.setLevel(logging.NOTSET)
         server_logger.propagate = True
     logging.getLogger("uvicorn.error").addFilter(not_logged_already)
+    # SQL_ECHO: each statement an INFO line of its request (SQLAlchemy's echo=True would print
+    # it a second time, through a handler of its own, without the request id).
+    sql_level = logging.INFO if settings.sql_echo else logging.WARNING
+    logging.getLogger("sqlalchemy.engine").setLevel(sql_level)
 
 
 def log_unhandled_error(request: Request, error: Exception) -> None:

@@ -46,7 +46,6 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     engine = create_db_engine(
         settings.database_url,
         connect_timeout=settings.database_connect_timeout,
-        echo=settings.sql_echo,
     )
     app.state.session_factory = create_session_factory(engine)
 {%- if cookiecutter.api == "sync" %}
