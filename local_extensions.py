@@ -1,8 +1,7 @@
 """Jinja filters that turn free-text answers into safe literals, the guard that keeps
 cookiecutter from running answers as templates, and the rules a slug and a package name follow.
 
-Loaded by cookiecutter through ``_extensions`` in cookiecutter.json; the pre-generation hook
-imports the name rules from here too.
+Loaded by cookiecutter through ``_extensions`` in cookiecutter.json.
 """
 
 import json
@@ -203,18 +202,31 @@ def default_slug(project_name: object) -> str:
     return prefixed
 
 
-def project_folder(slug: object) -> str:
-    """The project folder's name: the slug, once it is known to be a usable one.
+def checked_answer(name: object, question: str) -> str:
+    """``name`` when it may answer ``question``; otherwise generation stops here.
 
-    Cookiecutter creates this folder, and every parent a slug such as ``a/b`` or ``/tmp/x``
-    spells, before the pre-generation hook runs; so the slug is refused here, before anything
-    is written.
+    cookiecutter.json renders this for each name question, as a private variable placed right
+    after it: cookiecutter renders those in order while it asks, so a bad answer stops
+    generation before the next question is asked, and before anything is written. The
+    exception carries the one ``ERROR:`` line: cookiecutter's command line prints a
+    FailedHookException's message, and nothing else, when it stops.
     """
-    error = refusal("project_slug", str(slug))
+    error = refusal(question, str(name))
     if error:
-        print(error, file=sys.stderr)  # as the hook does: the one line a user reads
-        raise FailedHookException("Stopping generation: the project_slug answer was refused")
-    return str(slug)
+        raise FailedHookException(error)
+    return str(name)
+
+
+def project_folder(slug: object, package_name: object) -> str:
+    """The project folder's name: the slug, once both names are known to be usable ones.
+
+    The questions check them already; answers that skipped the questions (a replay file) are
+    checked here, when cookiecutter names the folder, before it creates the folder and every
+    parent a slug such as ``a/b`` or ``/tmp/x`` spells. Not in a pre-generation hook: when one
+    fails, cookiecutter adds its own stop line and a traceback to the hook's ERROR: line.
+    """
+    checked_answer(package_name, "package_name")
+    return checked_answer(slug, "project_slug")
 
 
 class QuotingExtension(Extension):
@@ -229,8 +241,8 @@ class QuotingExtension(Extension):
     texts pass unchanged, anything else (an answer) is turned into an expression that renders
     it verbatim. Answers typed at the prompts are never rendered by cookiecutter.
 
-    The project folder's name is rendered through ``project_folder``, which refuses an unusable
-    slug before cookiecutter creates the folder.
+    The project folder's name is rendered through ``project_folder``, which refuses unusable
+    names before cookiecutter creates the folder.
     """
 
     def __init__(self, environment: Environment) -> None:
@@ -242,14 +254,13 @@ class QuotingExtension(Extension):
         environment.filters["python_noqa"] = python_noqa
         environment.filters["default_slug"] = default_slug
         environment.filters["project_folder"] = project_folder
-        # Where the hooks find this module (they run as copies in a temporary folder).
-        environment.globals["template_repository"] = str(TEMPLATE_REPOSITORY)
+        environment.filters["checked_answer"] = checked_answer
         self.trusted_texts = template_texts()
         self.trusted_paths = template_paths()
 
     def preprocess(self, source: str, name: str | None, filename: str | None = None) -> str:
         if name is None and source == PROJECT_FOLDER:
-            return "{{ cookiecutter.project_slug | project_folder }}"
+            return "{{ cookiecutter.project_slug | project_folder(cookiecutter.package_name) }}"
         if name is not None or source in self.trusted_texts:
             return source  # a template file, or one of the template's own texts
         for path in self.trusted_paths:

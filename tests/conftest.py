@@ -24,6 +24,9 @@ from sqlalchemy import Connection, create_engine, inspect, text
 from sqlalchemy.engine import URL, make_url
 
 TEMPLATE = Path(__file__).parents[1]
+# Renderings here skip the post-generation `uv lock`, a round trip to the package index each;
+# tests/test_lock.py runs it for every combination.
+os.environ["TEMPLATE_SKIP_UV_LOCK"] = "1"
 QUESTIONS: dict[str, object] = json.loads((TEMPLATE / "cookiecutter.json").read_text())
 # The choice questions, each with its choices in the order cookiecutter offers them.
 OPTIONS = {
@@ -113,8 +116,12 @@ def child_environment(**variables: str) -> dict[str, str]:
     return {**environment, "PYTEST_ADDOPTS": CHILD_PYTEST_OPTIONS, **variables}
 
 
-def run_cookiecutter_cli(output: Path, *answers: str) -> subprocess.CompletedProcess[str]:
-    """The cookiecutter command line, as a user runs it (answers as key=value)."""
+def run_cookiecutter_cli(
+    output: Path, *arguments: str, typed: str | None = None, template: Path = TEMPLATE
+) -> subprocess.CompletedProcess[str]:
+    """The cookiecutter command line on ``template``, as a user runs it: answers as key=value
+    arguments with --no-input, or, given ``typed``, the questions asked and ``typed`` as what
+    the user types."""
     output.mkdir(parents=True, exist_ok=True)
     config = isolated_cookiecutter_config(output)
     return subprocess.run(
@@ -122,15 +129,16 @@ def run_cookiecutter_cli(output: Path, *answers: str) -> subprocess.CompletedPro
             sys.executable,
             "-m",
             "cookiecutter",
-            "--no-input",
-            str(TEMPLATE),
-            *answers,
+            *(["--no-input"] if typed is None else []),
+            str(template),
+            *arguments,
             "--output-dir",
             str(output),
             "--config-file",
             str(config),
         ],
         env=child_environment(),
+        input=typed,
         capture_output=True,
         text=True,
         timeout=120,
@@ -209,6 +217,14 @@ def temporary_folder() -> Iterator[Path]:
     folder.chmod(0o1777)
     yield folder
     shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def mypy_cache(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """One mypy cache for every rendering a worker checks: the libraries they share are
+    analysed once (a cold run costs about 20 times a warm one), and mypy rechecks each module
+    whose source differs from what the cache saw, and every module depending on it."""
+    return str(tmp_path_factory.mktemp("mypy-cache"))
 
 
 @pytest.fixture(scope="session")

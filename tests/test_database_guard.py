@@ -3,8 +3,9 @@
 A real database is set up on the server (or as an SQLite file): a table with a sentinel row.
 The generated suite is pointed at it with TEST_DATABASE_URL, directly (a name with no ``_test``,
 or ``_test`` inside it rather than at its end) or by the detours a driver follows over the
-URL's own path: psycopg's ``?dbname=`` (alone, or with ``?host=&port=`` over a dead port),
-PyMySQL's ``?database=``, serially and under ``pytest -n 2``. It must stop with pytest's
+URL's own path: psycopg's ``?dbname=`` (alone, or with ``?host=&port=`` over a dead port,
+``?options=`` and ``?service=``), PyMySQL's ``?database=`` and ``?read_default_file=``, serially
+and under ``pytest -n 2``; an SQLite file, named directly or through a link named ``…_test.db``. It must stop with pytest's
 usage-error status and one message naming the problem, never print the password, and leave
 the database exactly as it was: same tables, same row, no Alembic table, and no test database
 or per-worker clone made on the server.
@@ -119,9 +120,15 @@ def detour(real: URL, form: str) -> tuple[str, list[str]]:
         return f"{url_text(marked)}?dbname={real.database}", ["dbname"]
     if form == "host-port-dbname":
         dead_port = marked.set(port=1)
-        query = f"host={real.host}&port={real.port}&dbname={real.database}"
-        return f"{url_text(dead_port)}?{query}", ["dbname", "host", "port"]
-    return f"{url_text(marked)}?database={real.database}", ["database"]
+        # options= would set the search_path, service= read ~/.pg_service.conf: both refused too.
+        query = (
+            f"host={real.host}&port={real.port}&dbname={real.database}"
+            "&options=-c%20search_path%3Dother&service=app"
+        )
+        return f"{url_text(dead_port)}?{query}", ["dbname", "host", "options", "port", "service"]
+    # read_default_file= would read a [client] section naming another database, user or host.
+    query = f"database={real.database}&read_default_file=~/.my.cnf"
+    return f"{url_text(marked)}?{query}", ["database", "read_default_file"]
 
 
 def url_text(url: URL) -> str:
@@ -162,16 +169,25 @@ def test_suite_refuses_a_query_that_redirects_the_driver(
     assert made_on_the_server(request.getfixturevalue(server), real_database) == []
 
 
+@pytest.mark.parametrize("through_a_link", [False, True], ids=["file", "link"])
 def test_suite_refuses_an_sqlite_file_without_the_marker(
-    project: Rendering, tmp_path: Path
+    project: Rendering, tmp_path: Path, through_a_link: bool
 ) -> None:
-    """The service's own SQLite file is refused, and keeps its one table and its row."""
+    """The service's own SQLite file is refused, named directly or through a link named like a
+    test database (SQLite would open the file it leads to), before any connection; it keeps
+    its one table and its row."""
     service_file = tmp_path / "hero_service.db"
     add_sentinel(make_url(f"sqlite:///{service_file}"))
+    named = service_file
+    if through_a_link:
+        named = tmp_path / "hero_service_test.db"
+        named.symlink_to(service_file)
 
-    output = run_suite(project, f"sqlite:///{service_file}", [])
+    output = run_suite(project, f"sqlite:///{named}", [])
 
-    assert f"names SQLite file {str(service_file)!r}" in output
+    assert f"names SQLite file {str(named)!r}" in output
+    if through_a_link:
+        assert f"(a link to {str(service_file)!r})" in output
     assert "file name must end in '_test'" in output
     with sqlite3.connect(service_file) as connection:
         tables = connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")

@@ -178,9 +178,10 @@ def test_readme_serves_the_app_on_its_own_postgresql_and_keeps_the_data(
     )
     port = free_port()
     script, shell_line = shlex.split(command)
+    serve = shell_line.replace("fastapi dev", f"fastapi dev --no-reload --port {port}")
     log = tmp_path / "serving.log"
     serving = subprocess.Popen(
-        [sys.executable, script, shell_line.replace("--reload", f"--port {port}")],
+        [sys.executable, script, serve],
         cwd=async_project.path,
         env=child_environment(
             PYTHONPATH=str(async_project.path / "src"), PATH=NO_SYSTEM_POSTGRESQL

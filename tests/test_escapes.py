@@ -9,7 +9,8 @@ mode). Without the escape checks, each of them passes on a server and leaves its
 for the next run. The generated suite must:
 refuse the COMMIT and fail the ended transaction in the test that did it; on a server, fail
 the run naming the table and the tests (each test with ``--check-escapes-per-test``), and
-refuse the next run on the database the escapes reached; on SQLite, keep every escape away
+refuse the next run on the database the escapes reached, with or without pytest's cache (on
+MySQL too, for a found database holding a table of its own); on SQLite, keep every escape away
 from the developer's database file that ``.env`` names.
 """
 
@@ -219,10 +220,12 @@ def test_on_postgresql_escapes_fail_the_run_and_the_next_run_refuses_the_databas
 ) -> None:
     """The run fails naming the table and every test that ran on the database; the escaped
     rows are there, the refused COMMIT's is not, and nothing reached .env's database. The next
-    run stops before its first test, naming the table and how to reset."""
+    run, from a fresh checkout (no pytest cache), stops before its first test, naming the table
+    and how to reset, and leaves no scratch database behind."""
     url = found_database.render_as_string(hide_password=False)
 
     first = run_escaping_tests(project, TEST_DATABASE_URL=url)
+    shutil.rmtree(project / ".pytest_cache")
     second = run_escaping_tests(project, TEST_DATABASE_URL=url)
 
     assert first.startswith(f"exit {TESTS_FAILED}"), first
@@ -235,6 +238,8 @@ def test_on_postgresql_escapes_fail_the_run_and_the_next_run_refuses_the_databas
     assert second.startswith(f"exit {USAGE_ERROR}"), second
     assert "holds rows the migrations did not put there, in tables team" in second, second
     assert "drop that database" in second
+    stem = str(found_database.database).removesuffix("_test")
+    assert [name for name in database_names(found_database) if stem in name] == [stem + "_test"]
 
 
 @pytest.mark.mysql
@@ -259,3 +264,34 @@ def test_on_mysql_each_worker_names_its_escapes_per_test(project: Path, mysql_se
     stem = name.removesuffix("_test")
     assert re.search(rf"committed in database '{stem}_\w+_test'", output), output
     assert not [database for database in database_names(mysql_server) if stem in database]
+
+
+@pytest.mark.mysql
+def test_on_mysql_a_found_database_holding_rows_of_its_own_is_refused(
+    project: Rendering, mysql_server: URL
+) -> None:
+    """A found database with a table and row no migration made (no pytest cache either): the
+    run stops before its first test, naming that table; the scratch database the check
+    migrated is gone, and the found database is left as it was."""
+    name = f"escapes_{uuid.uuid4().hex[:8]}_test"
+    create_database(mysql_server, name)
+    found = mysql_server.set(database=name)
+    try:
+        with connected(found) as connection:
+            connection.execute(text("CREATE TABLE leftover (id integer PRIMARY KEY)"))
+            connection.execute(text("INSERT INTO leftover VALUES (1)"))
+            connection.commit()
+
+        output = run_escaping_tests(
+            project, "-k", "zz", TEST_DATABASE_URL=found.render_as_string(hide_password=False)
+        )
+        on_the_server = [
+            database for database in database_names(mysql_server) if name[:17] in database
+        ]
+    finally:
+        drop_database(mysql_server, name)
+
+    assert output.startswith(f"exit {USAGE_ERROR}"), output
+    assert f"database {name!r}" in output
+    assert "holds rows the migrations did not put there, in tables leftover:" in output, output
+    assert on_the_server == [name]

@@ -1,6 +1,7 @@
-"""Project names: a bad one stops generation with one clear line and leaves nothing on disk; the
-default slug is never a bad one; the lists of names in use are derived, and current; the
-longest allowed names make a project that passes its own lint, type check and suite."""
+"""Project names: a bad one stops generation at its question with one clear line, all the
+command prints, and leaves nothing on disk; the default slug is never a bad one; the lists of
+names in use are derived, and current; the longest allowed names make a project that passes its
+own lint, type check and suite."""
 
 import json
 from pathlib import Path
@@ -15,6 +16,8 @@ from local_extensions import (
     refusal,
 )
 from tests.conftest import (
+    OPTIONS,
+    QUESTIONS,
     Rendering,
     assert_suite_passed,
     render,
@@ -77,41 +80,127 @@ def test_bad_name_is_refused(question: str, name: str, rule: str) -> None:
     assert "\n" not in error
 
 
-def errors_in(stderr: str) -> list[str]:
-    return [line for line in stderr.splitlines() if line.startswith("ERROR:")]
-
-
 @pytest.mark.parametrize(
-    ("answer", "question"),
+    ("answer", "question", "name"),
     [
-        ("project_slug=a/b", "project_slug"),
-        ("project_slug={outside}/x", "project_slug"),
-        ("project_slug=factory_boy", "project_slug"),
-        ("package_name=mako", "package_name"),
-        ("project_slug=json", "package_name"),  # the package name defaults to the slug
+        ("project_slug=a/b", "project_slug", "a/b"),
+        ("project_slug={outside}/x", "project_slug", "{outside}/x"),
+        ("project_slug=factory_boy", "project_slug", "factory_boy"),
+        ("package_name=mako", "package_name", "mako"),
+        ("project_slug=json", "package_name", "json"),  # the package name defaults to the slug
     ],
 )
-def test_bad_name_stops_generation(answer: str, question: str, tmp_path: Path) -> None:
-    """Exit status 1, exactly one ERROR: line naming the question, nothing written: not in the
-    output folder, nor where a slug with slashes or an absolute path points."""
+def test_bad_name_stops_generation(answer: str, question: str, name: str, tmp_path: Path) -> None:
+    """Exit status 1, and all the command prints is the one ERROR: line naming the question and
+    the name; nothing written: not in the output folder, nor where a slug with slashes or an
+    absolute path points."""
     output, outside = tmp_path / "out", tmp_path / "outside"
 
     result = run_cookiecutter_cli(output, answer.format(outside=outside))
 
     assert result.returncode == 1
-    errors = errors_in(result.stderr)
-    assert len(errors) == 1, result.stderr
-    assert question in errors[0]
+    assert result.stdout + result.stderr == f"{refusal(question, name.format(outside=outside))}\n"
     assert list(output.iterdir()) == []
     assert not outside.exists()
 
 
+# What a user types at the questions: a name, then Enter for every default.
+TYPED_SLUG = "Hero Service\nhero-service\n" + "\n" * 6
+TYPED_PACKAGE = "Hero Service\n\nmako\n" + "\n" * 5
+
+
+@pytest.mark.parametrize(
+    ("typed", "question", "name", "next_question"),
+    [
+        (TYPED_SLUG, "project_slug", "hero-service", "[3/8]"),
+        (TYPED_PACKAGE, "package_name", "mako", "[4/8]"),
+    ],
+)
+def test_bad_typed_name_stops_at_its_question(
+    typed: str, question: str, name: str, next_question: str, tmp_path: Path
+) -> None:
+    """A bad name typed at its question stops generation there, before the next question: after
+    the questions asked, the output is the one ERROR: line, with no traceback and no line of
+    cookiecutter's own; nothing is written."""
+    output = tmp_path / "out"
+
+    result = run_cookiecutter_cli(output, typed=typed)
+
+    assert result.returncode == 1
+    questions_asked, _, after = result.stdout.rpartition("): ")
+    assert after + result.stderr == f"{refusal(question, name)}\n"
+    assert next_question not in questions_asked
+    assert list(output.iterdir()) == []
+
+
+def test_bad_name_in_a_replay_file_stops_before_the_folder_exists(tmp_path: Path) -> None:
+    """A replay file skips the questions: a bad package name in one (edited by hand) still stops
+    generation with the one ERROR: line, before the project folder is created."""
+    output = tmp_path / "out"
+    replay = tmp_path / "hero.json"
+    answers = {key: value for key, value in QUESTIONS.items() if key != "__prompts__"}
+    answers |= {option: choices[0] for option, choices in OPTIONS.items()}
+    names = {"project_slug": "hero_service", "package_name": "mako"}
+    for question, name in names.items():
+        answers[question] = answers[f"__{question}_checked"] = name
+    replay.write_text(json.dumps({"cookiecutter": answers}))
+
+    result = run_cookiecutter_cli(output, "--replay-file", str(replay), typed="")
+
+    assert result.returncode == 1
+    assert result.stdout + result.stderr == f"{refusal('package_name', 'mako')}\n"
+    assert list(output.iterdir()) == []
+
+
+def test_a_failing_pre_generation_hook_cannot_stop_with_one_line(tmp_path: Path) -> None:
+    """What README.md says cookiecutter does, and why names are not checked in a hook: after a
+    pre_gen_project hook's ERROR: line and exit 1, cookiecutter prints its own stop line and
+    a traceback."""
+    template = tmp_path / "template"
+    (template / "hooks").mkdir(parents=True)
+    (template / "{{cookiecutter.name}}").mkdir()
+    (template / "cookiecutter.json").write_text('{"name": "x"}')
+    hook = 'import sys\nprint("ERROR: refused.", file=sys.stderr)\nsys.exit(1)\n'
+    (template / "hooks" / "pre_gen_project.py").write_text(hook)
+    output = tmp_path / "out"
+
+    result = run_cookiecutter_cli(output, template=template)
+
+    assert result.returncode == 1
+    assert result.stderr == "ERROR: refused.\n"
+    stop = "Stopping generation because pre_gen_project hook script didn't exit successfully"
+    assert stop in result.stdout
+    assert "Traceback (most recent call last)" in result.stdout
+    assert "Hook script failed (exit status: 1)" in result.stdout
+
+
 def test_good_names_generate(tmp_path: Path) -> None:
-    """A slug and package name that follow the rules render a project of that name."""
-    result = run_cookiecutter_cli(tmp_path, "project_slug=hero_api", "package_name=heroes")
+    """A slug and package name that follow the rules render a project of that name; an answer
+    to no question (``databse=``, a typo) is ignored, as README.md warns: the default stays."""
+    result = run_cookiecutter_cli(
+        tmp_path, "project_slug=hero_api", "package_name=heroes", "databse=postgresql"
+    )
 
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "hero_api" / "src" / "heroes" / "main.py").is_file()
+    assert not (tmp_path / "hero_api" / "compose.yaml").exists()  # database=sqlite
+
+
+def test_a_bad_choice_is_refused_by_cookiecutter_with_its_traceback(tmp_path: Path) -> None:
+    """What README.md says cookiecutter does with a choice answer that is none of the choices,
+    before any code of the template runs: a traceback ending in one line naming the choices;
+    nothing written."""
+    output = tmp_path / "out"
+
+    result = run_cookiecutter_cli(output, "orm=django")
+
+    assert result.returncode == 1
+    assert "Traceback (most recent call last)" in result.stderr
+    assert result.stderr.splitlines()[-1] == (
+        "ValueError: django provided for choice variable orm, "
+        "but the choices are ['sqlmodel', 'sqlalchemy']."
+    )
+    assert list(output.iterdir()) == []
 
 
 @pytest.mark.parametrize(

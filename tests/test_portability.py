@@ -123,6 +123,7 @@ SHOP = {
             import factory
             import pytest
             from factory.alchemy import SQLAlchemyModelFactory
+            from polyfactory.factories.sqlalchemy_factory import SQLAlchemyFactory
             from sqlalchemy import func, select
 
             from shop.models import Product
@@ -136,6 +137,11 @@ SHOP = {
                     sqlalchemy_session_persistence = "flush"
 
                 name = factory.Sequence(lambda n: f"Product {n}")
+
+
+            class PolyProductFactory(SQLAlchemyFactory[Product]):
+                __session__ = current_session  # its commit() only releases a SAVEPOINT
+                __set_primary_key__ = False
 
 
             def count_products(session):
@@ -177,6 +183,13 @@ SHOP = {
                 response = client.post("/products/imported", json={"name": "Imported"})
                 assert response.status_code == 201
                 assert count_products(session) == 2  # the seed's and this test's, no other
+
+
+            @pytest.mark.parametrize("turn", ["one", "two"])
+            def test_polyfactory_commits_into_a_savepoint(turn, client, session):
+                product = PolyProductFactory.create_sync()
+                assert client.delete(f"/products/{product.id}").status_code == 204
+                assert count_products(session) == 1  # the seed's: this test's is gone, no other
         """,
         "pyproject.toml": """
             [tool.pytest.ini_options]
@@ -240,13 +253,13 @@ SHOP = {
                 await db.commit()
         """,
         "shop/tests/test_shop.py": """
-            import factory
             import pytest
             from factory.alchemy import SQLAlchemyModelFactory
+            from polyfactory.factories.sqlalchemy_factory import SQLAlchemyFactory
             from sqlalchemy import func, select
 
             from shop.models import Product
-            from database_isolation.factory_binding import current_session
+            from database_isolation.factory_binding import current_async_session, current_session
 
 
             class ProductFactory(SQLAlchemyModelFactory):
@@ -254,6 +267,11 @@ SHOP = {
                     model = Product
                     sqlalchemy_session_factory = current_session
                     sqlalchemy_session_persistence = None
+
+
+            class PolyProductFactory(SQLAlchemyFactory[Product]):
+                __async_session__ = current_async_session  # its commit() only releases a SAVEPOINT
+                __set_primary_key__ = False
 
 
             async def count_products(session):
@@ -305,6 +323,13 @@ SHOP = {
                 response = await client.post("/products/imported", json={"name": "Imported"})
                 assert response.status_code == 201
                 assert await count_products(session) == 2  # the seed's and this test's, no other
+
+
+            @pytest.mark.parametrize("turn", ["one", "two"])
+            async def test_polyfactory_commits_into_a_savepoint(turn, client, session):
+                product = await PolyProductFactory.create_async()
+                assert (await client.delete(f"/products/{product.id}")).status_code == 204
+                assert await count_products(session) == 1  # the seed's: this one is gone, no other
         """,
         "pyproject.toml": """
             [tool.pytest.ini_options]
@@ -333,7 +358,7 @@ SOURCES = {
                 session.add(Product(name="House brand"))
     """,
 }
-SHOP_TESTS = 8
+SHOP_TESTS = 10
 
 
 def marked_block(conftest: str) -> tuple[int, int]:

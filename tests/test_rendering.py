@@ -4,7 +4,6 @@ import configparser
 import re
 import tomllib
 
-import pytest
 import yaml
 
 from tests.conftest import Rendering, run_python
@@ -66,14 +65,6 @@ def test_ruff_format_passes(rendering: Rendering) -> None:
     """The generated code is already formatted as ruff would format it."""
     result = run_python(rendering.path, "-m", "ruff", "format", "--check", "--no-cache", ".")
     assert result.returncode == 0, result.stdout + result.stderr
-
-
-@pytest.fixture(scope="session")
-def mypy_cache(tmp_path_factory: pytest.TempPathFactory) -> str:
-    """One mypy cache for every rendering a worker checks: the libraries they share are
-    analysed once (a cold run costs about 20 times a warm one), and mypy rechecks each module
-    whose source differs from what the cache saw, and every module depending on it."""
-    return str(tmp_path_factory.mktemp("mypy-cache"))
 
 
 def test_mypy_passes(rendering: Rendering, mypy_cache: str) -> None:

@@ -1,12 +1,13 @@
 """The generated suite's databases on a server, through failures: clean lines, clean state.
 
 Two ``pytest -n`` runs on one TEST_DATABASE_URL at the same time both pass, and leave
-nothing behind. A server lost in the middle of a run (its connections reset, new ones
-refused, by a TCP proxy in front of the real server) shows the tests' own failures and
-pytest's summary, then the cause once. A setup that cannot work stops with one ``ERROR:``
-line that says why: a refused user is not an unreachable server, a password with reserved
-characters gets the hint to percent-encode it (and is never printed), and a failed migration
-drops the database the run had just created. A probe test, added to the rendering, holds a
+nothing behind (a killed run's leftovers included), on PostgreSQL and on MariaDB. A server
+lost in the middle of a run (its connections reset, new ones refused, by a TCP proxy in front
+of the real server) shows the tests' own failures and pytest's summary, then the cause once.
+A setup that cannot work stops with one ``ERROR:`` line that says why: a refused user (or a
+wrong password) is not an unreachable server, a password with reserved characters gets the
+hint to percent-encode it (and is never printed), and a failed migration drops the database
+the run had just created. A probe test, added to the rendering, holds a
 run at a known point until the template's test lets it go.
 """
 
@@ -24,6 +25,8 @@ from tests.conftest import (
     Rendering,
     assert_suite_passed,
     child_environment,
+    connected,
+    create_database,
     database_names,
     drop_database,
     render,
@@ -83,13 +86,44 @@ def leftovers(server: URL, stem: str) -> set[str]:
     return {name for name in database_names(server) if name.startswith(stem)}
 
 
-@pytest.fixture
-def run_database(postgresql_server: URL) -> Iterator[URL]:
+def database_of_our_own(server: URL) -> Iterator[URL]:
     """A test database name of our own; anything named after it is dropped afterwards."""
     stem = f"lifecycle_{uuid.uuid4().hex[:8]}"
-    yield postgresql_server.set(database=f"{stem}_test")
-    for name in leftovers(postgresql_server, stem):
-        drop_database(postgresql_server, name)
+    yield server.set(database=f"{stem}_test")
+    for name in leftovers(server, stem):
+        drop_database(server, name)
+
+
+@pytest.fixture
+def run_database(postgresql_server: URL) -> Iterator[URL]:
+    """A PostgreSQL test database name of our own."""
+    yield from database_of_our_own(postgresql_server)
+
+
+@pytest.fixture
+def server(request: pytest.FixtureRequest) -> URL:
+    """The server fixture the test is parametrized with (indirectly)."""
+    url: URL = request.getfixturevalue(request.param)
+    return url
+
+
+@pytest.fixture
+def database_on_server(server: URL) -> Iterator[URL]:
+    """A test database name of our own on ``server``."""
+    yield from database_of_our_own(server)
+
+
+def plant_a_killed_runs_database(server: URL, database: URL) -> None:
+    """What a run killed during its start-of-run check leaves: its scratch database, tagged as
+    the suite's own (as servers.py tags what it creates) by a run that is over."""
+    name = f"{str(database.database).removesuffix('_test')}_gw_deadbeef_test"
+    create_database(server, name)
+    tag = "'made by the test suite (tests/database_isolation), run deadbeef'"
+    with connected(server, isolation_level="AUTOCOMMIT") as connection:
+        if connection.dialect.name == "postgresql":
+            connection.exec_driver_sql(f'COMMENT ON DATABASE "{name}" IS {tag}')
+        else:
+            connection.exec_driver_sql(f"ALTER DATABASE `{name}` COMMENT {tag}")
 
 
 def url_text(url: URL) -> str:
@@ -125,25 +159,34 @@ class ProbedRun:
         return subprocess.CompletedProcess(self.process.args, self.process.returncode, output, "")
 
 
-@pytest.mark.postgresql
+@pytest.mark.parametrize(
+    "server",
+    [
+        pytest.param("postgresql_server", marks=pytest.mark.postgresql),
+        pytest.param("mysql_server", marks=pytest.mark.mysql),
+    ],
+    indirect=True,
+)
 def test_two_runs_on_one_server_leave_each_other_alone(
-    project: Rendering, postgresql_server: URL, run_database: URL, tmp_path: Path
+    project: Rendering, server: URL, database_on_server: URL, tmp_path: Path
 ) -> None:
     """A second -n run, started and finished while the first is mid-run on the same
-    TEST_DATABASE_URL, passes; so does the first, in its own clones; nothing is left."""
-    first = ProbedRun(project, run_database, tmp_path)
+    TEST_DATABASE_URL, passes; so does the first, in its own clones; nothing is left, not even
+    the database a killed run left (the first run reclaims it)."""
+    plant_a_killed_runs_database(server, database_on_server)
+    first = ProbedRun(project, database_on_server, tmp_path)
     first.wait_for_the_probe()
 
     second = run_python(
         project.path,
         *RUN_OPTIONS,
         "tests/test_teams_api.py",
-        TEST_DATABASE_URL=url_text(run_database),
+        TEST_DATABASE_URL=url_text(database_on_server),
     )
 
     assert_suite_passed(second)
     assert_suite_passed(first.finish())
-    assert leftovers(postgresql_server, run_database.database.removesuffix("_test")) == set()
+    assert leftovers(server, str(database_on_server.database).removesuffix("_test")) == set()
 
 
 @pytest.mark.postgresql
@@ -185,20 +228,37 @@ def setup_failure(project: Rendering, url: str) -> str:
 
 
 @pytest.mark.parametrize(
-    ("server", "listening"),
+    ("server", "listening", "user"),
     [
-        pytest.param("postgresql_server", True, marks=pytest.mark.postgresql, id="pg-refused"),
-        pytest.param("mysql_server", True, marks=pytest.mark.mysql, id="mysql-refused"),
-        pytest.param("postgresql_server", False, marks=pytest.mark.postgresql, id="unreachable"),
+        pytest.param(
+            "postgresql_server", True, "nobody_here", marks=pytest.mark.postgresql, id="pg-refused"
+        ),
+        # The server's own user with a wrong password (the PostgreSQL servers trust local users).
+        pytest.param(
+            "mysql_server", True, None, marks=pytest.mark.mysql, id="mysql-wrong-password"
+        ),
+        pytest.param(
+            "postgresql_server",
+            False,
+            "nobody_here",
+            marks=pytest.mark.postgresql,
+            id="unreachable",
+        ),
     ],
 )
 def test_a_refused_user_is_not_an_unreachable_server(
-    project: Rendering, request: pytest.FixtureRequest, server: str, listening: bool
+    project: Rendering,
+    request: pytest.FixtureRequest,
+    server: str,
+    listening: bool,
+    user: str | None,
 ) -> None:
-    """A user the server does not know: the server refused that user (it was reached). A port
-    nobody listens on: the server cannot be reached. The password shows in neither."""
+    """A user the server does not know, or its own user with a wrong password: the server
+    refused that user (it was reached). A port nobody listens on: the server cannot be
+    reached. The password shows in neither."""
     server_url: URL = request.getfixturevalue(server)
-    stranger = server_url.set(username="nobody_here", password="s3cret", database="x_test")
+    stranger = server_url.set(username=user or server_url.username, password="s3cret")
+    stranger = stranger.set(database="x_test")
     if not listening:
         stranger = stranger.set(port=unused_port_below_ephemeral_range())
 
@@ -206,7 +266,7 @@ def test_a_refused_user_is_not_an_unreachable_server(
 
     where = f"the server at {stranger.host}:{stranger.port}"
     if listening:
-        assert error.startswith(f"ERROR: {where} refused user 'nobody_here'"), error
+        assert error.startswith(f"ERROR: {where} refused user {stranger.username!r}"), error
     else:
         assert error.startswith(f"ERROR: cannot reach {where}"), error
     assert "s3cret" not in error

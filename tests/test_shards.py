@@ -45,12 +45,18 @@ class ShardJob:
 
     shards: list[int]
     command: str
+    # The step's environment, which carries the GitHub expressions into the command.
+    variables: dict[str, str]
 
     def pytest_arguments(self, shard: int) -> list[str]:
-        """The command a shard runs, its GitHub expressions filled in, less ``uv run pytest``
-        and with ``-n 0`` last: here the shards take turns on a shared machine."""
+        """The command a shard runs, its variables and GitHub expressions filled in, less
+        ``uv run pytest`` and with ``-n 0`` last: here the shards take turns on a shared
+        machine."""
+        command = self.command
+        for name, value in self.variables.items():
+            command = command.replace(f'"${name}"', value)
         command = (
-            self.command.replace("${{ strategy.job-total }}", str(len(self.shards)))
+            command.replace("${{ strategy.job-total }}", str(len(self.shards)))
             .replace("${{ matrix.shard }}", str(shard))
             .replace('"$GITHUB_RUN_ID"', RUN_ID)
         )
@@ -62,7 +68,8 @@ class ShardJob:
 def sharded_job(project: Path) -> ShardJob:
     workflow = yaml.safe_load((project / ".github/workflows/ci.yml").read_text())
     job = workflow["jobs"]["test-postgresql"]
-    return ShardJob(job["strategy"]["matrix"]["shard"], job["steps"][-1]["run"])
+    step = job["steps"][-1]
+    return ShardJob(job["strategy"]["matrix"]["shard"], step["run"], step.get("env", {}))
 
 
 @pytest.fixture

@@ -6,9 +6,11 @@ from contextlib import asynccontextmanager
 {% if cookiecutter.api == "sync" -%}
 import anyio
 {% endif -%}
+from asgi_correlation_id import CorrelationIdMiddleware, correlation_id
 from fastapi import FastAPI, Request, status
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from fastapi_offline import FastAPIOffline
 from starlette.routing import Match
 {%- if cookiecutter.api == "sync" %}
 from starlette.types import ASGIApp, Receive, Scope, Send
@@ -17,6 +19,10 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from {{ cookiecutter.package_name }}.db import (
     create_db_engine,
     create_session_factory,
+)
+from {{ cookiecutter.package_name }}.logs import (
+    configure_logging,
+    log_unhandled_error,
 )
 from {{ cookiecutter.package_name }}.routers import (
     health,
@@ -36,6 +42,7 @@ from {{ cookiecutter.package_name }}.settings import (
 async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     """Open the engine when the app starts serving and release its connections at shutdown."""
     settings: Settings = app.state.settings
+    configure_logging(settings)
     engine = create_db_engine(
         settings.database_url,
         connect_timeout=settings.database_connect_timeout,
@@ -51,11 +58,15 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
-    """A new app; nothing touches the database until the lifespan starts."""
-    app = FastAPI(
+    """A new app; nothing touches the database until the lifespan starts.
+
+    FastAPIOffline serves /docs and /redoc with the Swagger UI and ReDoc files its package
+    ships, where FastAPI's own pages load them from a CDN: the docs work without internet.
+    """
+    app = FastAPIOffline(
         title=PROJECT_NAME,
         lifespan=lifespan,
-        exception_handlers={RequestValidationError: invalid_request},
+        exception_handlers={RequestValidationError: invalid_request, Exception: internal_error},
     )
     app.state.settings = settings or Settings()
     app.include_router(health.router)
@@ -65,6 +76,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 {%- if cookiecutter.api == "sync" %}
     app.add_middleware(NoMoreRequestsThanThreads)
 {%- endif %}
+    # Outermost: X-Request-ID (a UUID; anything else is replaced) or a new id, for the request's
+    # log lines and its response's X-Request-ID header.
+    app.add_middleware(CorrelationIdMiddleware)
     return app
 {%- if cookiecutter.api == "sync" %}
 
@@ -90,6 +104,21 @@ class NoMoreRequestsThanThreads:
         async with request_slots:
             await self.app(scope, receive, send)
 {%- endif %}
+
+
+async def internal_error(request: Request, error: Exception) -> JSONResponse:
+    """A 500 that names the request (its id, to find its log lines) and nothing of the error.
+
+    Starlette answers with it outside every middleware, so the response gets its X-Request-ID
+    here, not from CorrelationIdMiddleware.
+    """
+    log_unhandled_error(request, error)
+    request_id = correlation_id.get() or ""
+    return JSONResponse(
+        {"detail": "Internal Server Error", "request_id": request_id},
+        status.HTTP_500_INTERNAL_SERVER_ERROR,
+        headers={"X-Request-ID": request_id},
+    )
 
 
 # The methods a 405's Allow header may name (FastAPI answers OPTIONS and HEAD only if declared).

@@ -1,9 +1,15 @@
 """Configuration from the environment (and a ``.env`` file, when present)."""
 
+from typing import Annotated, Literal
+
+from pydantic import BeforeValidator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 {% set project_name_line = "PROJECT_NAME = " ~ (cookiecutter.project_name | python_string) -%}
 {{ project_name_line }}{{ project_name_line | python_noqa }}
+
+LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"]
+LogFormat = Literal["plain", "json"]
 
 
 class Settings(BaseSettings):
@@ -30,3 +36,7 @@ class Settings(BaseSettings):
     # Seconds to wait for a connection before /health/ready gives up and answers 503.
     database_connect_timeout: int = 5
     sql_echo: bool = False
+    # The lowest level logged (LOG_LEVEL=debug, info, warning, error), and each line as plain
+    # text for people or as one JSON object for machines (LOG_FORMAT=json).
+    log_level: Annotated[LogLevel, BeforeValidator(str.upper)] = "INFO"
+    log_format: LogFormat = "plain"

@@ -10,16 +10,16 @@ A pytest plugin (conftest.py lists it in ``pytest_plugins``):
                                         every table with what it held after the migrations,
                                         and the run fails naming the tables and the tests
     pytest --check-escapes-per-test     the same comparison after every test, naming the test
-    at the start of a run               a database the suite found must hold what the
-                                        migrations left there the last time it was clean
-                                        (pytest's cache remembers it)
+    at the start of a run               a database the suite found must hold no more rows
+                                        than the migrations put in a scratch database this
+                                        run creates, migrates and drops
 
 On in-memory SQLite no other connection can see the test's database: there the refused COMMIT
 is the whole guard, and the app's own engine opens another, empty, database (`no such table`).
 """
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from hashlib import sha256
 from typing import Any, TypedDict
 
@@ -27,17 +27,30 @@ import pytest
 from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import URL
 
+from database_isolation import end_of_run
+from database_isolation.engine_guard import GUARD
 from database_isolation.guard import where
-from database_isolation.servers import CREATED_DATABASE, sync_driver, test_database_url
+from database_isolation.servers import (
+    CREATED_DATABASE,
+    MIGRATION,
+    RUN,
+    create_database,
+    drop_database_if_exists,
+    migrate_database,
+    server_connection,
+    sync_driver,
+    test_database_url,
+    worker_database,
+)
 from database_isolation.sql_watching import events_of
 
 PER_TEST = "--check-escapes-per-test"
 REAL_COMMITS_ALLOWED = "real_commits_allowed"  # keys of the test connection's info dict
 COMMIT_REFUSED = "commit_refused"
-VERSION_TABLE = "alembic_version"  # a new migration changes it: the old contents no longer count
 RESET = "drop that database (the next run creates and migrates it afresh)"
 
 Fingerprints = dict[str, str]
+RowCounts = dict[str, int]
 
 
 class Escaped(TypedDict):
@@ -117,12 +130,13 @@ def fingerprints(url: URL) -> Fingerprints:
         engine.dispose()
 
 
-def fingerprints_on(engine: Engine) -> Fingerprints:
+def fingerprints_on(engine: Engine, tables: list[str] | None = None) -> Fingerprints:
+    """``tables`` (every table, when None) as digests of their rows."""
     with engine.connect() as connection:
         quote = connection.dialect.identifier_preparer.quote
         return {
             table: digest(connection.execute(text(f"SELECT * FROM {quote(table)}")))
-            for table in inspect(connection).get_table_names()
+            for table in tables or inspect(connection).get_table_names()
         }
 
 
@@ -154,7 +168,9 @@ class Watch:
         self.tests = tests
 
     def changed_since_last_test(self) -> list[str]:
-        now = fingerprints_on(self.engine)
+        # The tables the migrations made, not asked for again (a third of the check's time):
+        # a table an escape creates is found by the end-of-run check, which asks.
+        now = fingerprints_on(self.engine, list(self.migrated))
         changed, self.last_seen = changed_tables(self.last_seen, now), now
         return changed
 
@@ -231,26 +247,53 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
 
 @pytest.hookimpl(trylast=True)  # after conftest.py's pytest_sessionstart has migrated
 def pytest_sessionstart(session: pytest.Session) -> None:
-    """Refuse a database holding rows that the migrations did not put there."""
-    url = test_database_url()
+    """Refuse a database the run found holding rows that the migrations did not put there."""
+    config, url = session.config, test_database_url()
     if not on_a_server(url) or os.environ.get("PYTEST_XDIST_WORKER"):
         return
-    migrated = session.config.stash[MIGRATED] = fingerprints(url)
-    # pytest -p no:cacheprovider leaves no memory of the last run's clean state to compare with.
-    cache, key = getattr(session.config, "cache", None), f"database_isolation/migrated/{where(url)}"
-    if cache is None:
-        return
-    clean: Fingerprints | None = cache.get(key, None)
-    found = not session.config.stash.get(CREATED_DATABASE, False)
-    if found and clean is not None and clean.get(VERSION_TABLE) == migrated.get(VERSION_TABLE):
-        changed = changed_tables(clean, migrated)
-        if changed:
+    config.stash[MIGRATED] = fingerprints(url)
+    if config.stash.get(CREATED_DATABASE, False):
+        return  # created and migrated by this run: it holds what the migrations put there
+    migrated_alone = rows_the_migrations_put(url, config.stash[RUN], config.stash[MIGRATION])
+    found = row_counts(url)
+    extra = sorted(name for name, rows in found.items() if rows > migrated_alone.get(name, 0))
+    if extra:
+        raise pytest.UsageError(
+            f"{where(url)} holds rows the migrations did not put there, in tables "
+            f"{', '.join(extra)}: writes that escaped an earlier run's tests. To reset, {RESET}."
+        )
+
+
+def rows_the_migrations_put(url: URL, run: str, migrate: Callable[[Connection], None]) -> RowCounts:
+    """Each table's rows in a scratch database this run creates, migrates and drops: what the
+    migrations (data migrations and the seed included) put there, whoever ran them. Rows are
+    counted, not compared, since a data migration may write the time or a random id."""
+    # Named like this run's clones: a killed run's scratch database is reclaimed as they are.
+    scratch = worker_database(url, "gw", run)
+    with server_connection(url) as server:
+        create_database(server, str(scratch.database), run)
+        GUARD.allow_all = True  # engine_guard admits only the test database: this is the suite's
+        try:
+            migrate_database(scratch, migrate)
+            return row_counts(scratch)
+        except Exception as error:
+            reason = " ".join(f"{type(error).__name__}: {error}".split())[:300]
             raise pytest.UsageError(
-                f"{where(url)} holds rows the migrations did not put there, in tables "
-                f"{', '.join(changed)}: writes that escaped an earlier run's tests. To reset, "
-                f"{RESET}."
-            )
-    cache.set(key, migrated)
+                f"the migrations failed on an empty scratch copy of {where(url)}, made to check "
+                f"that it holds nothing else: {reason}. Fix the migration."
+            ) from None
+        finally:
+            GUARD.allow_all = False
+            drop_database_if_exists(server, str(scratch.database), force=True)
+
+
+def row_counts(url: URL) -> RowCounts:
+    engine = create_engine(sync_driver(url))
+    try:
+        with engine.connect() as connection:
+            return end_of_run.row_counts(connection)
+    finally:
+        engine.dispose()
 
 
 @pytest.hookimpl(optionalhook=True)

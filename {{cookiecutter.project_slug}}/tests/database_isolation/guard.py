@@ -3,14 +3,16 @@
 Two checks, so that neither the URL nor the driver can talk it round.
 
 - Before any connection, the URL. Its database must carry the test marker (a server database
-  named ``…_test``, an SQLite file named ``…_test.db``, or SQLite in memory), and its query may
-  only carry options that change neither where nor as whom the driver connects: psycopg and
-  PyMySQL honour ``?dbname=``, ``?host=``, ``?database=`` … over the URL's own path and host.
+  named ``…_test``, an SQLite file named ``…_test.db`` whatever link leads to it, or SQLite in
+  memory), and its query may only carry options that change neither where nor as whom the
+  driver connects: psycopg and PyMySQL honour ``?dbname=``, ``?host=``, ``?database=`` … over
+  the URL's own path and host.
 - After each new connection, the server's own answer: the database it actually opened must
   carry the marker too, before the suite sends anything else on that connection. This runs on
   every engine of the test process (the suite's, the app's, the migrations'), in every worker.
 """
 
+import os
 import re
 import weakref
 from pathlib import Path
@@ -76,7 +78,11 @@ def parse_test_database_url(value: str) -> URL:
 def where(url: URL) -> str:
     """Where ``url`` points, for messages: never the password."""
     if url.get_backend_name() == "sqlite":
-        return f"SQLite file {url.database!r}" if url.database else "SQLite in memory"
+        if not url.database:
+            return "SQLite in memory"
+        real = os.path.realpath(url.database)
+        link = f" (a link to {real!r})" if real != os.path.abspath(url.database) else ""
+        return f"SQLite file {url.database!r}{link}"
     port = url.port or DEFAULT_PORTS.get(url.get_backend_name())
     return f"database {url.database!r} on {url.host or 'localhost'}:{port}"
 
@@ -95,7 +101,8 @@ def carries_the_marker(url: URL) -> bool:
         return (
             is_in_memory(url.database)
             or is_shared_in_memory(url)
-            or Path(str(url.database)).stem.endswith(TEST_MARKER)
+            # The file the link leads to: SQLite opens (and names) that one.
+            or Path(os.path.realpath(str(url.database))).stem.endswith(TEST_MARKER)
         )
     return TEST_DATABASE_NAME.fullmatch(url.database or "") is not None
 

@@ -23,17 +23,22 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from database_isolation import guard
 from database_isolation.guard import TEST_MARKER, require_test_database, where
 
-# One driver per backend{{ " for each flavour of engine" if cookiecutter.api == "async" }}: the same TEST_DATABASE_URL serves sync
-# administration (this module, Alembic) and the suite's own engine{{ ", which is async" if cookiecutter.api == "async" }}.
+# The suite runs on the driver TEST_DATABASE_URL names, the app's own (postgresql+asyncpg://,
+# mysql+asyncmy://...). Administration (this module, Alembic, the escape checks) needs a sync
+# driver: the URL's when it names one, else the backend's default below, the one thing added.
 SYNC_DRIVERS = {"sqlite": "pysqlite", "postgresql": "psycopg", "mysql": "pymysql"}
+NAMED_SYNC_DRIVERS = {"pysqlite", "psycopg", "psycopg2", "pymysql", "mysqldb"}
 {%- if cookiecutter.api == "async" %}
+# The async engine's: the URL's when it names an async one, else the backend's default.
 ASYNC_DRIVERS = {"sqlite": "aiosqlite", "postgresql": "psycopg", "mysql": "aiomysql"}
+NAMED_ASYNC_DRIVERS = {"aiosqlite", "psycopg", "psycopg_async", "asyncpg", "aiomysql", "asyncmy"}
 {%- endif %}
 # A database every server has, to send CREATE and DROP DATABASE from.
 SERVER_DATABASES = {"postgresql": "postgres", "mysql": "information_schema"}
 # PostgreSQL and MySQL allow 63 and 64 characters in a name: room for "_gw12_0123abcd_test".
 LONGEST_NAME = 63
-CLONE_SUFFIX = re.compile(r"_gw[0-9]+_([0-9a-f]{8})" + TEST_MARKER)
+# A worker's clone (gw0, gw1...), or the run's scratch database ("gw" alone, see escapes.py).
+CLONE_SUFFIX = re.compile(r"_gw[0-9]*_([0-9a-f]{8})" + TEST_MARKER)
 # Written on each database the suite creates (PostgreSQL's COMMENT ON DATABASE, MariaDB's
 # schema comment), followed by the run id: what lets a later run recognise it as the suite's.
 OWNER_TAG = "made by the test suite (tests/database_isolation), run "
@@ -56,15 +61,23 @@ class ImplicitCommitError(RuntimeError):
     """A statement that would commit the test's transaction behind its back."""
 
 
+def with_driver(url: URL, named: set[str], defaults: dict[str, str]) -> URL:
+    """``url`` as it is when it names a driver in ``named``, else with the backend's default."""
+    backend = url.get_backend_name()
+    if "+" in url.drivername and url.get_driver_name() in named:
+        return url
+    return url.set(drivername=f"{backend}+{defaults[backend]}")
+
+
 def sync_driver(url: URL) -> URL:
-    """``url`` with the backend's sync driver, whichever driver it named."""
-    return url.set(drivername=f"{url.get_backend_name()}+{SYNC_DRIVERS[url.get_backend_name()]}")
+    """``url`` with a sync driver: the one it names, or the backend's default."""
+    return with_driver(url, NAMED_SYNC_DRIVERS, SYNC_DRIVERS)
 {%- if cookiecutter.api == "async" %}
 
 
 def async_driver_of(url: URL) -> URL:
-    """``url`` with the backend's async driver, whichever driver it named."""
-    return url.set(drivername=f"{url.get_backend_name()}+{ASYNC_DRIVERS[url.get_backend_name()]}")
+    """``url`` with an async driver: the one it names, or the backend's default."""
+    return with_driver(url, NAMED_ASYNC_DRIVERS, ASYNC_DRIVERS)
 {%- endif %}
 
 
@@ -106,8 +119,8 @@ def setup_failure(url: URL, error: OperationalError) -> pytest.UsageError:
             "and password in TEST_DATABASE_URL (percent-encoded if they hold @ : / ? # %)."
         )
     return pytest.UsageError(
-        f"cannot reach the server at {server} ({reason}). Start one "
-        "(docker compose up -d db) or unset TEST_DATABASE_URL to run the tests on SQLite."
+        f"cannot reach the server at {server} ({reason}): start it, or fix the host and port "
+        "in TEST_DATABASE_URL, or unset TEST_DATABASE_URL to run the tests on SQLite."
     )
 
 
@@ -281,8 +294,31 @@ def create_by_file_copy(server: Connection, template: str, clone: str, run: str)
                 raise
             time.sleep(0.25)
     else:
-        server.exec_driver_sql(statement)  # the last try: its error says who holds it
+        try:
+            server.exec_driver_sql(statement)  # the last try
+        except OperationalError as error:
+            raise template_in_use(server, template, error) from None
     server.exec_driver_sql(f"COMMENT ON DATABASE {quote(server, clone)} IS '{OWNER_TAG}{run}'")
+
+
+def template_in_use(server: Connection, template: str, error: OperationalError) -> RuntimeError:
+    """One line for a copy the server refused: the test database is held by another session
+    (the server was reached; that session must go), named as the server knows it."""
+    holders = server.execute(
+        text(
+            "SELECT pid, coalesce(nullif(application_name, ''), 'no application name'),"
+            " coalesce(client_addr::text, 'local socket') FROM pg_stat_activity"
+            " WHERE datname = :name AND pid <> pg_backend_pid()"
+        ),
+        {"name": template},
+    ).all()
+    sessions = "; ".join(f"pid {pid}, {app}, from {client}" for pid, app, client in holders)
+    reason = " ".join(str(error.orig).split()).rstrip(".")
+    return RuntimeError(
+        f"cannot copy the test database {template!r} for this worker ({reason}): another "
+        f"session stayed connected to it ({sessions or 'gone now'}). Close it (a psql shell, "
+        "an IDE, a running app), or run without -n, then run the tests again."
+    )
 
 
 def copy_tables(server: Connection, source: str, target: str) -> None:
@@ -329,6 +365,7 @@ def refuse_implicit_commits(
 
 RUN = pytest.StashKey[str]()  # this run's id, shared with its xdist workers
 CREATED_DATABASE = pytest.StashKey[bool]()
+MIGRATION = pytest.StashKey[Callable[[Connection], None]]()  # what built the test database
 RUN_LOCK = pytest.StashKey[ExitStack]()  # the server connection that holds the run's lock
 CLEANUP_FAILURE = pytest.StashKey[str]()
 
@@ -354,6 +391,7 @@ def create_and_migrate(
     run's databases are still in use. A database it created is dropped if the migration fails.
     """
     run = config.stash[RUN]
+    config.stash[MIGRATION] = migrate
     config.stash[RUN_LOCK] = stack = ExitStack()
     server = stack.enter_context(server_connection(url))
     stack.enter_context(holding(server, run_lock_name(run)))
