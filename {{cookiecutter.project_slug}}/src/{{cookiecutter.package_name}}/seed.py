@@ -68,14 +68,14 @@ def rows_held(session: Session) -> dict[str, int]:
 def fake_rows() -> list[Any]:
     """The rows to seed, built by the factories."""
     try:
-        # factory-boy and Faker are dev dependencies, which a production install leaves out:
-        # there the command stops with one line instead of a traceback at import.
+        # factory-boy and Faker are dev dependencies, which a production install (the Docker
+        # image's) leaves out: there the command stops with one line, not a traceback.
         from {{ cookiecutter.package_name }}.factories import (
             fake_rows as build,
         )
     except ModuleNotFoundError as missing:
         raise Refused(
-            f"{missing.name} is not installed (a dev dependency): run the command with uv run"
+            f"{missing.name} is not installed: seeding needs the dev dependencies (uv sync)"
         ) from None
     return build(SEED, TEAMS, HEROES_PER_TEAM, TEAMLESS_HEROES)
 
