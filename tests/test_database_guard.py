@@ -5,10 +5,10 @@ The generated suite is pointed at it with TEST_DATABASE_URL, directly (a name wi
 or ``_test`` inside it rather than at its end) or by the detours a driver follows over the
 URL's own path: psycopg's ``?dbname=`` (alone, or with ``?host=&port=`` over a dead port,
 ``?options=`` and ``?service=``), PyMySQL's ``?database=`` and ``?read_default_file=``, serially
-and under ``pytest -n 2``; an SQLite file, named directly or through a link named ``…_test.db``. It must stop with pytest's
-usage-error status and one message naming the problem, never print the password, and leave
-the database exactly as it was: same tables, same row, no Alembic table, and no test database
-or per-worker clone made on the server.
+and under ``pytest -n 2``; an SQLite file, named directly or through a link named ``…_test.db``.
+It must stop with pytest's usage-error status and one message naming the problem, never print
+the password, and leave the database exactly as it was: same tables, same row, no Alembic
+table, and no test database or per-worker clone made on the server.
 """
 
 import sqlite3

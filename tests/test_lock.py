@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import COMBINATIONS, combination_id, render, run_cookiecutter_cli
+from tests.conftest import COMBINATIONS, combination_id, render
 
 SKIP_LOCK = "TEMPLATE_SKIP_UV_LOCK"
 
@@ -46,36 +46,37 @@ def test_every_combination_is_generated_with_a_lock_uv_sync_accepts(
         monkeypatch.setenv("UV_OFFLINE", "1")
 
 
+def unlocked_rendering_warnings(output: Path, capfd: pytest.CaptureFixture[str]) -> list[str]:
+    """Renders the default answers into ``output`` (the hook's output is the hook process's
+    own, hence ``capfd``): the project is made, without uv.lock; returns its WARNING lines."""
+    project = render(output).path
+    assert not (project / "uv.lock").exists()
+    return [line for line in capfd.readouterr().err.splitlines() if line.startswith("WARNING:")]
+
+
 def test_generation_without_uv_makes_the_project_and_says_to_lock(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str]
 ) -> None:
     """With no uv on PATH the project is made, without uv.lock, and one WARNING line says to
     install uv and run `uv lock` in the project's folder."""
     monkeypatch.delenv(SKIP_LOCK)
     monkeypatch.setenv("PATH", str(tmp_path / "no-programs"))
-    result = run_cookiecutter_cli(tmp_path / "out", "project_slug=unlocked")
-    project = tmp_path / "out" / "unlocked"
-    assert result.returncode == 0, result.stderr
-    assert not (project / "uv.lock").exists()
-    warnings = [line for line in result.stderr.splitlines() if line.startswith("WARNING:")]
-    assert warnings == [
+    project = tmp_path / "out" / "hero_service"
+    assert unlocked_rendering_warnings(tmp_path / "out", capfd) == [
         f"WARNING: uv not found, so no uv.lock: install uv, then run `uv lock` in {project}"
     ]
 
 
 def test_generation_without_the_index_makes_the_project_and_says_why_it_is_unlocked(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str]
 ) -> None:
     """When `uv lock` fails (here: offline, with an empty cache) the project is made, without
     uv.lock, and one WARNING line gives uv's reason and says to run `uv lock` again."""
     monkeypatch.delenv(SKIP_LOCK)
     monkeypatch.setenv("UV_OFFLINE", "1")
     monkeypatch.setenv("UV_CACHE_DIR", str(tmp_path / "empty-cache"))
-    result = run_cookiecutter_cli(tmp_path / "out", "project_slug=unlocked")
-    project = tmp_path / "out" / "unlocked"
-    assert result.returncode == 0, result.stderr
-    assert not (project / "uv.lock").exists()
-    warnings = [line for line in result.stderr.splitlines() if line.startswith("WARNING:")]
-    assert len(warnings) == 1, result.stderr
+    project = tmp_path / "out" / "hero_service"
+    warnings = unlocked_rendering_warnings(tmp_path / "out", capfd)
+    assert len(warnings) == 1, warnings
     assert warnings[0].startswith("WARNING: `uv lock` failed, so no uv.lock (error: ")
     assert warnings[0].endswith(f"run `uv lock` again in {project}")

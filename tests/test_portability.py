@@ -4,6 +4,8 @@ A small shop app in another style (plain SQLAlchemy, a module-level sessionmaker
 dependency, tables from metadata instead of Alembic) receives the generated tests/conftest.py
 and tests/database_isolation/; only the conftest's "Adapt this block" is edited, as README.md
 tells a user to. Its own small suite then proves the isolation there, on SQLite and on PostgreSQL.
+An accounts app (async, asyncpg, a seeded superuser, polyfactory without factory-boy, migrations
+for PostgreSQL only) does the same on its own driver; two more apps must be stopped.
 """
 
 import difflib
@@ -20,7 +22,9 @@ from sqlalchemy.engine import URL
 from tests.conftest import (
     Rendering,
     assert_suite_passed,
+    connected,
     create_database,
+    database_names,
     drop_database,
     render,
     row_counts,
@@ -426,11 +430,13 @@ def shop(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactor
     return build_repo(root, rendering, {**SOURCES, **SHOP[api]}, SHOP_TESTS_FOLDER)
 
 
-def test_the_marked_block_is_all_a_user_edits(default_rendering: Rendering) -> None:
-    """The edit stays inside the marked block and changes at most six of its lines."""
+@pytest.mark.parametrize("app", ["shop", "accounts"])
+def test_the_marked_block_is_all_a_user_edits(default_rendering: Rendering, app: str) -> None:
+    """Each foreign app's edit stays inside the marked block and changes at most six of its
+    lines (the accounts app's SCHEMA differing per backend included)."""
     conftest = (default_rendering.path / "tests" / "conftest.py").read_text()
 
-    adapted = edit_marked_block(conftest)
+    adapted = edit_marked_block(conftest, BLOCK_EDITS if app == "shop" else ACCOUNTS_EDITS)
 
     assert edited_lines(conftest, adapted) <= MOST_LINES_EDITED
     start, end = marked_block(conftest)
@@ -616,3 +622,325 @@ def test_migrations_that_ignore_the_passed_connection_stop_the_run(
     assert "SCHEMA: the migrations opened a connection of their own" in result.stdout
     assert "migrate config.attributes['connection'] when it is set" in result.stdout
     assert not (repo / "development.db").exists()
+
+
+# An async app in the shape of a full-stack template: its production driver is asyncpg, a first
+# superuser is seeded, module-scoped token fixtures, polyfactory (and no factory-boy installed),
+# and migrations that run on PostgreSQL only: SCHEMA is the migrations on a server, the
+# metadata on SQLite. Its tests sit in a top-level tests/ folder with no __init__.py.
+ACCOUNTS = {
+    "accounts/__init__.py": "",
+    "accounts/settings.py": """
+        import os
+
+        DATABASE_URL = os.environ.get(
+            "DATABASE_URL", "postgresql+asyncpg://accounts:accounts@localhost:5432/accounts"
+        )
+        FIRST_SUPERUSER = "admin@example.com"
+        SECRET = "not a secret"
+    """,
+    "accounts/database.py": """
+        from sqlalchemy.ext.asyncio import async_sessionmaker, create_async_engine
+
+        from accounts.settings import DATABASE_URL
+
+        engine = create_async_engine(DATABASE_URL)
+        SessionLocal = async_sessionmaker(engine, expire_on_commit=False)
+
+
+        async def get_db():
+            async with SessionLocal() as db:
+                yield db
+    """,
+    "accounts/models.py": """
+        from sqlalchemy import String
+        from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+        class Base(DeclarativeBase):
+            pass
+
+
+        class User(Base):
+            __tablename__ = "users"
+            id: Mapped[int] = mapped_column(primary_key=True)
+            email: Mapped[str] = mapped_column(String(100), unique=True)
+            password: Mapped[str] = mapped_column(String(100))
+            is_superuser: Mapped[bool] = mapped_column(default=False)
+    """,
+    "accounts/seed.py": """
+        from sqlalchemy import select
+
+        from accounts.models import User
+        from accounts.settings import FIRST_SUPERUSER
+
+
+        def create_first_superuser(session):
+            if session.scalar(select(User).where(User.email == FIRST_SUPERUSER)) is None:
+                session.add(User(email=FIRST_SUPERUSER, password="first", is_superuser=True))
+    """,
+    "accounts/main.py": """
+        import hashlib
+        import hmac
+
+        from fastapi import Depends, FastAPI, Header, HTTPException
+        from pydantic import BaseModel
+        from sqlalchemy import select
+        from sqlalchemy.ext.asyncio import AsyncSession
+
+        from accounts.database import get_db
+        from accounts.models import User
+        from accounts.settings import SECRET
+
+        app = FastAPI()
+
+
+        def token_for(email):
+            signature = hmac.new(SECRET.encode(), email.encode(), hashlib.sha256).hexdigest()
+            return f"{email}:{signature}"
+
+
+        async def current_user(authorization: str = Header(), db: AsyncSession = Depends(get_db)):
+            email = authorization.removeprefix("Bearer ").rpartition(":")[0]
+            if not hmac.compare_digest(authorization, f"Bearer {token_for(email)}"):
+                raise HTTPException(401, "bad token")
+            user = await db.scalar(select(User).where(User.email == email))
+            if user is None:
+                raise HTTPException(401, "no such user")
+            return user
+
+
+        class PasswordIn(BaseModel):
+            password: str
+
+
+        @app.get("/users")
+        async def list_users(user=Depends(current_user), db: AsyncSession = Depends(get_db)):
+            return [u.email for u in await db.scalars(select(User).order_by(User.id))]
+
+
+        @app.put("/users/me/password", status_code=204)
+        async def change_password(
+            body: PasswordIn, user=Depends(current_user), db: AsyncSession = Depends(get_db)
+        ):
+            user.password = body.password
+            await db.commit()
+
+
+        @app.delete("/users/me", status_code=204)
+        async def delete_me(user=Depends(current_user), db: AsyncSession = Depends(get_db)):
+            await db.delete(user)
+            await db.commit()
+    """,
+    "alembic.ini": """
+        [alembic]
+        script_location = migrations
+    """,
+    "migrations/env.py": """
+        from alembic import context
+
+        from accounts.models import Base
+
+        context.configure(
+            connection=context.config.attributes["connection"], target_metadata=Base.metadata
+        )
+        with context.begin_transaction():
+            context.run_migrations()
+    """,
+    "migrations/versions/0001_users.py": """
+        import sqlalchemy as sa
+        from alembic import op
+
+        revision = "0001"
+        down_revision = None
+
+
+        def upgrade():
+            op.create_table(
+                "users",
+                sa.Column("id", sa.Integer, primary_key=True),
+                sa.Column("email", sa.String(100), nullable=False, unique=True),
+                sa.Column("password", sa.String(100), nullable=False),
+                sa.Column("is_superuser", sa.Boolean, nullable=False),
+            )
+            # PostgreSQL only: SQLite cannot add a constraint to a table.
+            op.execute("ALTER TABLE users ADD CONSTRAINT email_has_at CHECK (email LIKE '%@%')")
+    """,
+    "tests/test_accounts.py": """
+        import os
+
+        import pytest
+        from polyfactory.factories.sqlalchemy_factory import SQLAlchemyFactory
+        from sqlalchemy import select
+
+        from accounts.database import engine
+        from accounts.main import token_for
+        from accounts.models import User
+        from accounts.settings import FIRST_SUPERUSER
+        from database_isolation.factory_binding import current_async_session
+
+
+        class UserFactory(SQLAlchemyFactory[User]):
+            __async_session__ = current_async_session
+            __set_primary_key__ = False
+            is_superuser = False
+
+
+        @pytest.fixture(scope="module")
+        def superuser_headers():
+            return {"Authorization": f"Bearer {token_for(FIRST_SUPERUSER)}"}
+
+
+        async def test_the_app_and_the_tests_run_on_the_apps_own_driver(session):
+            driver = (await session.connection()).dialect.driver
+            assert driver == engine.dialect.driver == os.environ["EXPECTED_DRIVER"]
+
+
+        @pytest.mark.parametrize("turn", ["one", "two"])
+        async def test_the_seeded_superuser_is_back_whatever_the_last_test_did(
+            turn, client, superuser_headers
+        ):
+            users = await client.get("/users", headers=superuser_headers)
+            assert users.json() == [FIRST_SUPERUSER]
+            assert (await client.delete("/users/me", headers=superuser_headers)).status_code == 204
+            assert (await client.get("/users", headers=superuser_headers)).status_code == 401
+
+
+        async def test_a_changed_password_reads_fresh(client, session, superuser_headers):
+            statement = select(User).where(User.email == FIRST_SUPERUSER)
+            admin = await session.scalar(statement)  # held: the session's identity map keeps it
+            assert admin.password == "first"
+            response = await client.put(
+                "/users/me/password", json={"password": "changed"}, headers=superuser_headers
+            )
+            assert response.status_code == 204
+            assert (await session.scalar(statement)).password == "changed"
+
+
+        @pytest.mark.parametrize("turn", ["one", "two"])
+        async def test_polyfactory_users_are_gone_in_the_next_test(
+            turn, client, session, superuser_headers
+        ):
+            user = await UserFactory.create_async(email=f"user-{turn}@example.com")
+            users = await client.get("/users", headers=superuser_headers)
+            assert users.json() == [FIRST_SUPERUSER, user.email]
+    """,
+    "pyproject.toml": """
+        [tool.pytest.ini_options]
+        asyncio_mode = "auto"
+        asyncio_default_fixture_loop_scope = "session"
+        asyncio_default_test_loop_scope = "session"
+    """,
+    # On the path first (run_python puts src/ there): factory-boy fails to import, as it would
+    # in a repo that never installed it.
+    "src/factory/__init__.py": """
+        raise ModuleNotFoundError("No module named 'factory'", name="factory")
+    """,
+}
+ACCOUNTS_EDITS = {
+    "from hero_service.db import (\n    get_session_factory as app_session_dependency,\n)": (
+        "from accounts.database import get_db as app_session_dependency"
+    ),
+    "from hero_service.main import app": (
+        "from accounts.main import app\nfrom accounts.models import Base"
+    ),
+    'SCHEMA: schema.Schema = Path(__file__).parents[1] / "alembic.ini"': (
+        "SCHEMA: schema.Schema = "
+        'Base.metadata if ON_SQLITE else Path(__file__).parents[1] / "alembic.ini"'
+    ),
+    "SEED: schema.Seed | None = None": "from accounts.seed import create_first_superuser as SEED",
+}
+ACCOUNTS_TESTS = 6
+
+
+@pytest.fixture(scope="module")
+def accounts(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The accounts repo, with the conftest of an async project."""
+    rendering = rendering_for("async", tmp_path_factory)
+    root = tmp_path_factory.mktemp("accounts")
+    return build_repo(root, rendering, ACCOUNTS, "tests", ACCOUNTS_EDITS)
+
+
+def run_accounts(accounts: Path, test_database_url: str, driver: str) -> str:
+    """The accounts suite's summary, run where factory-boy cannot be imported; its first test
+    checks that the app and the tests connect with ``driver``."""
+    result = run_python(
+        accounts,
+        "-m",
+        "pytest",
+        "-p",
+        "randomly",
+        TEST_DATABASE_URL=test_database_url,
+        EXPECTED_DRIVER=driver,
+    )
+    return assert_suite_passed(result)
+
+
+def test_copied_conftest_isolates_an_async_app_on_sqlite(accounts: Path) -> None:
+    """A seeded first superuser every test starts with, a module-scoped token, polyfactory's
+    create_async, fresh reads, no factory-boy installed; tables from metadata, since the
+    migrations are PostgreSQL's. On SQLite the app's driver is aiosqlite."""
+    summary = run_accounts(accounts, "", "aiosqlite")
+
+    assert f"{ACCOUNTS_TESTS} passed" in summary
+
+
+@pytest.mark.postgresql
+def test_copied_conftest_runs_an_asyncpg_app_on_its_own_driver(
+    accounts: Path, postgresql_server: URL
+) -> None:
+    """TEST_DATABASE_URL names asyncpg: the app and the tests run on asyncpg (the database
+    created and migrated through psycopg), its PostgreSQL-only migrations build the schema,
+    and the test database the run created is gone afterwards."""
+    name = f"accounts_{uuid.uuid4().hex[:8]}_test"
+    url = postgresql_server.set(drivername="postgresql+asyncpg", database=name)
+
+    summary = run_accounts(accounts, url.render_as_string(hide_password=False), "asyncpg")
+
+    assert f"{ACCOUNTS_TESTS} passed" in summary
+    assert name not in database_names(postgresql_server)
+
+
+# Asks for one copy of a test database another session holds, and prints the suite's line for it.
+COPY_A_HELD_TEMPLATE = """
+import sys
+
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError
+
+sys.path.insert(0, "tests")
+from database_isolation import servers
+
+template = make_url(sys.argv[1])
+with servers.server_connection(template) as server:
+    try:
+        servers.create_by_file_copy(server, template.database, "never_test", "run", attempts=1)
+    except RuntimeError as error:
+        print(error)
+"""
+
+
+@pytest.mark.postgresql
+def test_a_test_database_held_by_another_session_is_named_not_an_unreachable_server(
+    default_rendering: Rendering, shop_test_database: URL
+) -> None:
+    """A worker's copy refused because another session is connected to the test database: the
+    line says so and names that session, with no word of an unreachable server or of a
+    compose service the repo may not have."""
+    holder = shop_test_database.set(query={"application_name": "someone_elses_psql"})
+    with connected(holder) as connection:
+        pid = connection.exec_driver_sql("SELECT pg_backend_pid()").scalar()
+        result = run_python(
+            default_rendering.path,
+            "-c",
+            COPY_A_HELD_TEMPLATE,
+            shop_test_database.render_as_string(hide_password=False),
+        )
+
+    line = result.stdout.strip()
+    assert line.startswith(f"cannot copy the test database '{shop_test_database.database}'"), (
+        result.stdout + result.stderr
+    )
+    assert f"another session stayed connected to it (pid {pid}, someone_elses_psql" in line
+    assert "reach" not in line
+    assert "compose" not in line

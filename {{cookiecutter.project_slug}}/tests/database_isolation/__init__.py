@@ -10,7 +10,7 @@ these modules do the work that is not that story.
                      module-level sessionmakers it calls directly, bound to the test's connection
     fresh_reads      the test's session reads what the requests committed, never old copies
     sql_watching     what reaches the database: sent_sql, count_queries, pytest --sql-log
-    factory_binding  factory-boy factories write through the session of the running test
+    factory_binding  factories (factory-boy, polyfactory) write through the running test's session
     sqlite           pysqlite's transaction handling replaced, so SAVEPOINTs really nest
     escapes          writes that escape a test's transaction: a COMMIT refused, a transaction
                      ended early failed, every table compared after the run (or each test)

@@ -281,23 +281,22 @@ def template_lock_name(url: URL) -> str:
     return f"database_isolation template {url.database}"
 
 
-def create_by_file_copy(server: Connection, template: str, clone: str, run: str) -> None:
+def create_by_file_copy(
+    server: Connection, template: str, clone: str, run: str, *, attempts: int = 40
+) -> None:
     """CREATE DATABASE ... TEMPLATE, the cheapest copy there is. It refuses a template anybody
     is connected to: another run's check of it is brief, so try again for a while."""
     statement = f"CREATE DATABASE {quote(server, clone)} TEMPLATE {quote(server, template)}"
-    for _attempt in range(40):
+    for attempt in range(1, attempts + 1):
         try:
             server.exec_driver_sql(statement)
             break
         except OperationalError as error:
             if "is being accessed by other users" not in str(error.orig):
                 raise
+            if attempt == attempts:
+                raise template_in_use(server, template, error) from None
             time.sleep(0.25)
-    else:
-        try:
-            server.exec_driver_sql(statement)  # the last try
-        except OperationalError as error:
-            raise template_in_use(server, template, error) from None
     server.exec_driver_sql(f"COMMENT ON DATABASE {quote(server, clone)} IS '{OWNER_TAG}{run}'")
 
 
