@@ -1,4 +1,4 @@
-"""A generated project installs from its own pyproject.toml alone."""
+"""A generated project installs from its own pyproject.toml alone, its commands with it."""
 
 import shutil
 import subprocess
@@ -6,6 +6,7 @@ import subprocess
 import pytest
 
 from tests.conftest import Rendering, assert_suite_passed, child_environment, render
+from tests.served import package_name
 
 
 @pytest.fixture(scope="module")
@@ -42,3 +43,17 @@ def test_uv_sync_installs_everything_the_suite_needs(default_rendering: Renderin
         check=False,
     )
     assert_suite_passed(tests)
+    # The README's seed command as a user runs it: the console script `uv sync` installed.
+    development = {**environment, "DATABASE_URL": f"sqlite:///{project / 'development.db'}"}
+    for command in (["alembic", "upgrade", "head"], [f"{package_name(default_rendering)}-seed"]):
+        run = subprocess.run(
+            [uv, "run", "--no-sync", *command],
+            cwd=project,
+            env=development,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+        assert run.returncode == 0, run.stderr
+    assert run.stdout.endswith(": team: 5, hero: 23\n"), run.stdout
