@@ -43,13 +43,24 @@ def test_default_suite_passes_twice_in_other_orders(default_rendering: Rendering
 
 
 @pytest.mark.parametrize("rendering", combinations_on("sqlite"), ids=combination_id, indirect=True)
-def test_suite_passes_on_sqlite_with_two_workers(rendering: Rendering) -> None:
+def test_suite_passes_on_sqlite_with_two_workers(rendering: Rendering, tmp_path: Path) -> None:
     """pytest -n 2, in a random order: each worker has its own in-memory database. With
     ``--cov``, as the generated CI's SQLite job runs it: the suite covers at least the
     ``fail_under`` of its pyproject (the orm and api answers, one pair per rendering here, are
     the ones that change what it covers)."""
+    # The coverage data goes outside the rendering, which other tests read file by file.
+    coverage_file = str(tmp_path / ".coverage")
     assert_suite_passed(
-        run_python(rendering.path, "-m", "pytest", "-n", "2", "--randomly-seed=1", "--cov")
+        run_python(
+            rendering.path,
+            "-m",
+            "pytest",
+            "-n",
+            "2",
+            "--randomly-seed=1",
+            "--cov",
+            COVERAGE_FILE=coverage_file,
+        )
     )
 
 

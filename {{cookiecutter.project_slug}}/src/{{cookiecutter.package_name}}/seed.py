@@ -3,7 +3,9 @@
 {%- set Session = "AsyncSession" if is_async else "Session" -%}
 {%- set sessionmaker = "async_sessionmaker" if is_async else "sessionmaker" -%}
 """The seed command: fill the configured database with fake teams and heroes, the same on
-every run (``uv run {{ cookiecutter.package_name }}-seed``, see pyproject.toml).
+every run (see pyproject.toml's [project.scripts]):
+
+    uv run {{ cookiecutter.package_name }}-seed
 
 The rows come from the factories the tests use (factories.py), seeded with SEED: two runs on
 an empty database give the same rows. A database that already holds rows is refused, unless

@@ -513,15 +513,19 @@ def pytest_sessionstart(session: pytest.Session) -> None:
         require_createdb_where_needed(url, workers)
 
 
+def role_and_createdb(server: Connection) -> tuple[str, bool]:
+    """The PostgreSQL role connected, and whether it may create databases."""
+    role, may_create = server.execute(
+        text("SELECT rolname, rolcreatedb OR rolsuper FROM pg_roles WHERE rolname = current_user")
+    ).one()
+    return str(role), bool(may_create)
+
+
 def require_createdb_where_needed(url: URL, workers: bool) -> None:
     """A role without CREATEDB runs the suite serially in a test database made for it in
     advance; anything more stops here, in one line naming the privilege and the fix."""
     with server_connection(url) as server:
-        role, may_create = server.execute(
-            text(
-                "SELECT rolname, rolcreatedb OR rolsuper FROM pg_roles WHERE rolname = current_user"
-            )
-        ).one()
+        role, may_create = role_and_createdb(server)
         if may_create:
             return
         if not database_exists(server, str(url.database)):
