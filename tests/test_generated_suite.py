@@ -1,11 +1,12 @@
 """The generated suites pass: in random order, twice, under xdist, on SQLite, PostgreSQL and
 MySQL, and leave nothing behind on the servers.
 
-Every combination's suite runs on SQLite: serially for the renderings that serve a server (their
-users' first `uv run pytest`; every orm and api pair among them), under xdist for those that serve
-SQLite (each worker then runs serially too). The runs on a server take the four renderings whose
-``database`` answer names that database (``combinations_on``): every orm and api pair still runs
-everywhere, and no run repeats another's code paths.
+Every orm and api pair's suite runs on SQLite serially (in the PostgreSQL renderings: their users'
+first `uv run pytest`, on SQLite while the app's settings name a server) and under xdist (in the
+SQLite renderings; each worker then runs serially too). The runs on a server take the four
+renderings whose ``database`` answer names that database (``combinations_on``): every orm and api
+pair still runs everywhere, and no run repeats another's code paths. (tests/test_lowest_versions.py
+runs every combination's suite once more, at the lowest versions.)
 """
 
 from pathlib import Path
@@ -25,10 +26,10 @@ from tests.conftest import (
 )
 from tests.embedded_server import NO_SYSTEM_POSTGRESQL, server_folders, server_processes
 
-SERVING_A_SERVER = [*combinations_on("postgresql"), *combinations_on("mysql")]
 
-
-@pytest.mark.parametrize("rendering", SERVING_A_SERVER, ids=combination_id, indirect=True)
+@pytest.mark.parametrize(
+    "rendering", combinations_on("postgresql"), ids=combination_id, indirect=True
+)
 def test_suite_passes_on_sqlite_in_random_order(rendering: Rendering) -> None:
     """A rendering for a server: its suite passes on SQLite, serially, in a random order."""
     assert_suite_passed(run_python(rendering.path, "-m", "pytest", "--randomly-seed=1"))
