@@ -1,12 +1,13 @@
 """The generated suites pass: in random order, twice, under xdist, on SQLite, PostgreSQL and
 MySQL, and leave nothing behind on the servers.
 
-Every orm and api pair's suite runs on SQLite serially (in the PostgreSQL renderings: their users'
-first `uv run pytest`, on SQLite while the app's settings name a server) and under xdist (in the
-SQLite renderings; each worker then runs serially too). The runs on a server take the four
-renderings whose ``database`` answer names that database (``combinations_on``): every orm and api
-pair still runs everywhere, and no run repeats another's code paths. (tests/test_lowest_versions.py
-runs every combination's suite once more, at the lowest versions.)
+Every orm and api pair's suite runs under xdist on SQLite (the SQLite renderings, whose suites
+run serially at the lowest versions in tests/test_lowest_versions.py; the default rendering's
+runs serially here too, twice), and on each server in the four renderings whose ``database``
+answer names it (``combinations_on``): on PostgreSQL 15 and the embedded 18, serially on one and
+under xdist on the other; on MariaDB under xdist (serially at the lowest versions). That answer
+changes a project's default URL, dependencies and docs, not a line of its tests, so no run
+repeats another's code paths.
 """
 
 from pathlib import Path
@@ -25,14 +26,6 @@ from tests.conftest import (
     run_python,
 )
 from tests.embedded_server import NO_SYSTEM_POSTGRESQL, server_folders, server_processes
-
-
-@pytest.mark.parametrize(
-    "rendering", combinations_on("postgresql"), ids=combination_id, indirect=True
-)
-def test_suite_passes_on_sqlite_in_random_order(rendering: Rendering) -> None:
-    """A rendering for a server: its suite passes on SQLite, serially, in a random order."""
-    assert_suite_passed(run_python(rendering.path, "-m", "pytest", "--randomly-seed=1"))
 
 
 def test_default_suite_passes_twice_in_other_orders(default_rendering: Rendering) -> None:
@@ -146,18 +139,17 @@ def test_existing_test_database_is_kept_with_every_table_empty(
 def test_suite_passes_on_mysql_and_leaves_every_table_empty(
     rendering: Rendering, mysql_server: URL, mysql_database_url: URL
 ) -> None:
-    """Random order, then -n 2, on MySQL/MariaDB with nothing skipped; afterwards the test
-    database (made beforehand, so kept) has every table empty and no worker copy is left."""
+    """-n 2 in a random order on MySQL/MariaDB, nothing skipped (the serial runs on MariaDB are
+    tests/test_lowest_versions.py's); afterwards the test database (made beforehand, so kept)
+    has every table empty and no worker copy is left."""
     name = str(mysql_database_url.database)
     create_database(mysql_server, name)
     url = mysql_database_url.render_as_string(hide_password=False)
 
-    serial = assert_suite_passed(run_python(rendering.path, "-m", "pytest", TEST_DATABASE_URL=url))
     parallel = assert_suite_passed(
         run_python(rendering.path, "-m", "pytest", "-n", "2", TEST_DATABASE_URL=url)
     )
 
-    assert "skipped" not in serial, serial
     assert "skipped" not in parallel, parallel
     counts = row_counts(mysql_database_url)
     assert counts, "the run should have migrated the database it found"
