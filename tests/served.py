@@ -50,6 +50,24 @@ def wait_until(condition: Callable[[], T], *, timeout: float, what: str) -> T:
         time.sleep(0.05)
 
 
+def wait_until_serving(
+    process: subprocess.Popen[Any],
+    base_url: str,
+    log: Path,
+    *,
+    what: str,
+    path: str = "/health/live",
+    timeout: float = 60,
+) -> None:
+    """Wait until ``process`` answers 200 at ``path``; fail with its log if it ends first."""
+    wait_until(
+        lambda: process.poll() is not None or get_status(base_url, path, 2) == 200,
+        timeout=timeout,
+        what=what,
+    )
+    assert process.poll() is None, log.read_text()
+
+
 def http_client(base_url: str, timeout: float = 30) -> httpx2.Client:
     """A client for the served app that ignores any proxy the environment names."""
     return httpx2.Client(base_url=base_url, timeout=timeout, trust_env=False)
@@ -106,12 +124,7 @@ def uvicorn_server(rendering: Rendering, log: Path, **environment: str) -> Itera
             pass_fds=(listener.fileno(),),
         )
     try:
-        wait_until(
-            lambda: process.poll() is not None or get_status(base_url, "/health/live", 2) == 200,
-            timeout=60,
-            what="uvicorn to answer /health/live",
-        )
-        assert process.poll() is None, log.read_text()
+        wait_until_serving(process, base_url, log, what="uvicorn to answer /health/live")
         yield base_url
     finally:
         process.terminate()

@@ -25,7 +25,7 @@ from subprocess import CompletedProcess
 import pytest
 
 from tests.conftest import Rendering, child_environment
-from tests.served import LOCALHOST, get_status, package_name, wait_until
+from tests.served import LOCALHOST, get_status, package_name, wait_until_serving
 
 APP = "/app"
 # The runtime stage's account and ownership commands need root and a container; replaying
@@ -299,12 +299,7 @@ def serving(image: Image, log: Path) -> Iterator[str]:
         )
     base_url = f"http://{LOCALHOST}:{port}"
     try:
-        wait_until(
-            lambda: process.poll() is not None or get_status(base_url, "/health/live", 2) == 200,
-            timeout=60,
-            what="the image's CMD to answer /health/live",
-        )
-        assert process.poll() is None, log.read_text()
+        wait_until_serving(process, base_url, log, what="the image's CMD to answer /health/live")
         yield base_url
     finally:
         process.terminate()

@@ -20,7 +20,10 @@ from tests.conftest import (
     render,
     run_python,
 )
-from tests.served import get_status, unused_port_below_ephemeral_range, wait_until
+from tests.served import (
+    unused_port_below_ephemeral_range,
+    wait_until_serving,
+)
 
 SYNC_SQLMODEL = {"orm": "sqlmodel", "api": "sync", "database": "sqlite"}
 ASYNC_SQLALCHEMY = {"orm": "sqlalchemy", "api": "async", "database": "sqlite"}
@@ -176,12 +179,7 @@ def test_fastapi_dev_serves_with_watchfiles_at_no_idle_cost(tmp_path: Path) -> N
             start_new_session=True,  # a process group of its own: the reloader and the server
         )
     try:
-        wait_until(
-            lambda: serving.poll() is not None or get_status(base_url, "/health/live", 2) == 200,
-            timeout=60,
-            what="fastapi dev to answer /health/live",
-        )
-        assert serving.poll() is None, log.read_text()
+        wait_until_serving(serving, base_url, log, what="fastapi dev to answer /health/live")
         assert "using WatchFiles" in log.read_text(), log.read_text()
 
         before = process_group_cpu_seconds(serving.pid)

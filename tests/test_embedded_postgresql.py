@@ -39,7 +39,7 @@ from tests.embedded_server import (
     server_folders,
     server_processes,
 )
-from tests.served import get_status, http_client, wait_until
+from tests.served import http_client, wait_until, wait_until_serving
 
 USAGE_ERROR = 4  # pytest.ExitCode.USAGE_ERROR
 NOT_MYSQL = ("-m", "not mysql")  # the MySQL-only tests are skipped on PostgreSQL
@@ -192,10 +192,8 @@ def test_readme_serves_the_app_on_its_own_postgresql_and_keeps_the_data(
     )
     try:
         base_url = f"http://127.0.0.1:{port}"
-        wait_until(
-            lambda: serving.poll() is not None or get_status(base_url, "/health/ready", 2) == 200,
-            timeout=120,
-            what="the app",
+        wait_until_serving(
+            serving, base_url, log, what="the app", path="/health/ready", timeout=120
         )
         with http_client(base_url) as client:
             created = client.post("/teams", json={"name": "Kept", "headquarters": "Disk"})
