@@ -64,7 +64,7 @@ def scaling_module(project: Path, tests: int) -> Path:
     return project / "tests" / f"scaling_{tests}" / "test_suite.py"
 
 
-def write_scaling_suites(project: Path, sizes: tuple[int, ...]) -> None:
+def write_scaling_suites(project: Path, sizes: list[int]) -> None:
     """One suite per size, under the generated conftest as it is."""
     package = package_name(project)
     for tests in sizes:

@@ -7,7 +7,7 @@ import sys
 import tempfile
 import time
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,9 +19,10 @@ BENCHMARKS = Path(__file__).parent
 # environment's own folders, which other work shares.
 COMPILED_IMPORTS = Path(tempfile.gettempdir()) / "isolation-benchmark-pycache"
 # The plugins a generated project's own environment loads (pytest-randomly comes from its
-# addopts). Autoloading is off, so plugins that only this repository's environment holds
-# (hypothesis, schemathesis, ...) cannot add their cost to the figures.
-GENERATED_PROJECT_PLUGINS = ("xdist", "faker", "anyio")
+# addopts; pytest-split divides the suite into its CI's shards). Autoloading is off, so
+# plugins that only this repository's environment holds (hypothesis, schemathesis, ...) cannot
+# add their cost to the figures.
+GENERATED_PROJECT_PLUGINS = ("xdist", "faker", "anyio", "pytest_split.plugin")
 # What the suite's tests ask for to get their database: these fixtures and the function-scoped
 # ones they need are a strategy's isolation. Autouse fixtures (seeding fake data, logging SQL)
 # run whatever the strategy, and are not counted.
@@ -56,13 +57,22 @@ class RunResult:
         counted = self.leaked_rows is not None and bool(self.leaked_rows)
         return self.passed and counted and not any((self.leaked_rows or {}).values())
 
+    @property
+    def tests_run(self) -> int:
+        """Every test of the benchmark's suites uses a project fixture (the conftest's autouse
+        ones, at least), so each has one entry of overhead."""
+        return len(self.overhead_seconds)
 
-def run_pytest(project: Path, tests: Path, database_url: URL, workers: int = 0) -> RunResult:
-    """Run the tests in ``tests`` under the measuring plugin, on ``database_url``."""
+
+def run_pytest(
+    project: Path, tests: Path, database_url: URL, workers: int = 0, options: Sequence[str] = ()
+) -> RunResult:
+    """Run the tests in ``tests`` under the measuring plugin, on ``database_url``, with
+    pytest's command-line ``options`` added."""
     with tempfile.TemporaryDirectory() as results_folder:
         started = time.perf_counter()
         completed = subprocess.run(
-            pytest_command(tests, workers),
+            [*pytest_command(tests, workers), *options],
             cwd=project,
             env=run_environment(project, database_url, Path(results_folder)),
             capture_output=True,

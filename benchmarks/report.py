@@ -111,6 +111,60 @@ def scaling_point(database: str, tests: int, workers: int, runs: list[RunResult]
 
 
 @dataclass(frozen=True)
+class ShardPoint:
+    """One shard of the largest suite, as a CI runner of its own would run it: median over the
+    scaling rounds."""
+
+    number: int
+    tests: int  # that this shard ran
+    wall_seconds: float
+    verified: bool
+
+
+def shard_point(number: int, runs: list[RunResult]) -> ShardPoint:
+    return ShardPoint(
+        number=number,
+        tests=statistics.median_low(run.tests_run for run in runs),
+        wall_seconds=statistics.median(run.wall_seconds for run in runs),
+        verified=all(run.verified for run in runs),
+    )
+
+
+@dataclass(frozen=True)
+class ShardedLayout:
+    """The largest PostgreSQL suite split into shards by pytest-split, each shard run on a
+    database of its own, against the whole suite in one process (-n 0)."""
+
+    tests: int
+    shards: list[ShardPoint]
+    serial_wall_seconds: float  # the whole suite's pytest command at -n 0, median
+    durations_recorded: bool  # the first run, which recorded the durations, passed
+
+    @property
+    def slowest_seconds(self) -> float:
+        """A CI running each shard on a runner of its own waits for this one."""
+        return max(shard.wall_seconds for shard in self.shards)
+
+    @property
+    def spread(self) -> float:
+        """The slowest shard's time over the fastest's: 1.00x is a perfect split."""
+        return self.slowest_seconds / min(shard.wall_seconds for shard in self.shards)
+
+    @property
+    def speed_up(self) -> float:
+        """What one runner per shard gains over one runner with the whole suite at -n 0."""
+        return self.serial_wall_seconds / self.slowest_seconds
+
+    @property
+    def verified(self) -> bool:
+        """The recording passed, every shard passed and left no row, and together the shards
+        ran the whole suite."""
+        together = sum(shard.tests for shard in self.shards)
+        shards_verified = all(shard.verified for shard in self.shards)
+        return self.durations_recorded and shards_verified and together == self.tests
+
+
+@dataclass(frozen=True)
 class Target:
     description: str
     measured: float
@@ -132,9 +186,14 @@ def overhead_ratio(
 
 def isolation_targets(summaries: list[Summary]) -> list[Target]:
     """The targets on per-test overhead, for the databases that ran."""
-    on_sqlite = overhead_ratio(summaries, SQLITE, TRANSACTION, FLOOR)
-    targets = [Target("SQLite: strategy 1 within 3x of the floor", on_sqlite, 3, at_most=True)]
-    if any(summary.database == POSTGRESQL for summary in summaries):
+    databases = {summary.database for summary in summaries}
+    targets = []
+    if SQLITE in databases:
+        on_sqlite = overhead_ratio(summaries, SQLITE, TRANSACTION, FLOOR)
+        targets.append(
+            Target("SQLite: strategy 1 within 3x of the floor", on_sqlite, 3, at_most=True)
+        )
+    if POSTGRESQL in databases:
         targets += [
             Target(
                 "PostgreSQL: strategy 1 within 2x of the floor",
@@ -290,11 +349,35 @@ def max_tests(points: list[ScalingPoint]) -> int:
     return max(point.tests for point in points)
 
 
+def shards_table(layout: ShardedLayout) -> str:
+    """Each shard's pytest command, then the slowest, the spread and the speed-up."""
+    shards = len(layout.shards)
+    rows = [
+        [
+            f"{shard.number} of {shards}",
+            str(shard.tests),
+            *void_unless(shard.verified, [duration(shard.wall_seconds)]),
+        ]
+        for shard in layout.shards
+    ]
+    figures = [
+        duration(layout.slowest_seconds),
+        times(layout.spread),
+        times(layout.speed_up),
+    ]
+    summary = table(
+        ("slowest shard", "spread (slowest / fastest)", f"speed-up of {shards} runners vs -n 0"),
+        [void_unless(layout.verified, figures)],
+    )
+    return f"{table(('shard', 'tests', 'pytest command'), rows)}\n\n{summary}"
+
+
 def markdown(
     context: str,
     summaries: list[Summary],
     targets: list[Target],
     scaling: list[ScalingPoint],
+    sharded: ShardedLayout | None,
 ) -> str:
     """The whole report: context, one table per database, targets, breakdown, scaling."""
     databases = list(dict.fromkeys(summary.database for summary in summaries))
@@ -316,16 +399,33 @@ def markdown(
             "On a machine with as many cores as workers, they share those cores with the "
             "controller and the server."
         )
+    if sharded is not None:
+        sections.append(
+            f"## Shards (strategy 1)\n\n{shards_table(sharded)}\n\n"
+            f"The {sharded.tests}-test PostgreSQL suite split by pytest-split "
+            f"(`--splits {len(sharded.shards)} --group i`, `least_duration`, as the generated "
+            "CI's shards run it) on the durations one whole run recorded (`--store-durations`); "
+            "the shards run one after another, each on a database of its own, at `-n 0`. "
+            "A shard's pytest command includes importing the app and collecting the whole "
+            "suite, as a CI runner's does; its runner's start and `uv sync` are not in it. The "
+            "speed-up is the whole suite's pytest command at `-n 0` over the slowest shard's."
+        )
     return "\n\n".join(sections) + "\n"
 
 
-def draw_chart(summaries: list[Summary], scaling: list[ScalingPoint], path: Path) -> None:
-    """Per-test overhead per strategy and, when scaling ran, suite time against size and -n."""
+def draw_chart(
+    summaries: list[Summary],
+    scaling: list[ScalingPoint],
+    sharded: ShardedLayout | None,
+    path: Path,
+) -> None:
+    """Per-test overhead per strategy and, when scaling ran, suite time against size, -n and
+    shards."""
     drawings = [partial(draw_overhead, summaries=summaries)]
     if scaling:
         drawings.append(partial(draw_sizes, points=scaling))
-    if any(point.workers for point in scaling):
-        drawings.append(partial(draw_workers, points=scaling))
+    if any(point.workers for point in scaling) or sharded is not None:
+        drawings.append(partial(draw_workers, points=scaling, sharded=sharded))
     figure, axes = plt.subplots(1, len(drawings), figsize=(6.5 * len(drawings), 5), squeeze=False)
     for draw, axis in zip(drawings, axes[0], strict=True):
         draw(axis)
@@ -365,8 +465,15 @@ def draw_sizes(axis: plt.Axes, points: list[ScalingPoint]) -> None:
     axis.set_title("Strategy 1: suite time against size")
 
 
-def draw_workers(axis: plt.Axes, points: list[ScalingPoint]) -> None:
+def draw_workers(axis: plt.Axes, points: list[ScalingPoint], sharded: ShardedLayout | None) -> None:
+    """The largest PostgreSQL suite at each -n and, if it ran, each of its shards."""
     parallel = [p for p in points if p.database == POSTGRESQL and p.tests == max_tests(points)]
     axis.bar([f"-n {p.workers}" for p in parallel], [p.wall_seconds for p in parallel])
+    title = f"Strategy 1 on PostgreSQL, {max_tests(points)} tests: xdist"
+    if sharded is not None:
+        shards = sharded.shards
+        labels = [f"shard {shard.number}/{len(shards)}" for shard in shards]
+        axis.bar(labels, [shard.wall_seconds for shard in shards])
+        title += " and shards"
     axis.set_ylabel("seconds (pytest command)")
-    axis.set_title(f"Strategy 1 on PostgreSQL, {max_tests(points)} tests: xdist")
+    axis.set_title(title)

@@ -1,14 +1,18 @@
 """Benchmark the generated conftest's test isolation against the alternatives, in one command.
 
     uv run python benchmarks/run.py [--tests 500] [--rounds 5] [--tables 12]
-                                    [--postgresql-url URL] [--scaling] [--out benchmarks/results]
+                                    [--postgresql-url URL] [--no-sqlite]
+                                    [--scaling] [--scaling-sizes 100 500 2000]
+                                    [--scaling-workers 1 2] [--scaling-rounds 3]
+                                    [--out benchmarks/results]
 
 Renders the template with its default answers into a temporary folder, grows its schema to
 --tables tables (schema.py), writes a suite of
 --tests tests into it once per strategy, and runs the suites in --rounds interleaved rounds
 (each round runs one slice of the suite under every strategy in turn, so that drift of the
-machine hits every strategy alike): on SQLite always, on PostgreSQL when a server URL (a role
-that may create databases) is given. --scaling adds suite size and pytest-xdist runs.
+machine hits every strategy alike): on SQLite unless --no-sqlite, on PostgreSQL when a server
+URL (a role that may create databases) is given. --scaling adds suite sizes, pytest-xdist runs
+and, on PostgreSQL, the largest suite split into the generated CI's shards.
 
 Writes results.md, results.json and chart.png to --out and prints the Markdown. Exits 1 if a
 strategy's run failed or left a row behind: its figures are then marked void.
@@ -24,9 +28,10 @@ import sys
 import tempfile
 import uuid
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 
 from project import (
@@ -43,12 +48,14 @@ from report import (
     POSTGRESQL,
     SQLITE,
     ScalingPoint,
+    ShardedLayout,
     Summary,
     Target,
     draw_chart,
     isolation_targets,
     markdown,
     scaling_point,
+    shard_point,
     summarize,
 )
 from sqlalchemy import create_engine
@@ -58,9 +65,12 @@ from strategies import Strategy, strategies_for
 # A named in-memory database in shared-cache mode: the plugin's leak check can open a
 # connection of its own to it, which a private in-memory database would not allow.
 SQLITE_URL = make_url("sqlite:///file:isolation_benchmark?mode=memory&cache=shared&uri=true")
-SCALING_SIZES = (100, 500, 2000)
-SCALING_WORKERS = (1, 2)
+SCALING_SIZES = [100, 500, 2000]
+SCALING_WORKERS = [1, 2]
 SCALING_ROUNDS = 3
+# As many shards as the generated CI's matrix lists, split as its shards are.
+SHARDS = 3
+SPLITTING_ALGORITHM = "least_duration"
 
 
 @dataclass(frozen=True)
@@ -80,11 +90,26 @@ def parse_arguments(arguments: list[str]) -> argparse.Namespace:
     parser.add_argument("--rounds", type=int, default=5, help="interleaved rounds (5)")
     parser.add_argument("--tables", type=int, default=12, help="tables in the schema (12)")
     parser.add_argument("--postgresql-url", type=make_url, help="a server, role with CREATEDB")
-    parser.add_argument("--scaling", action="store_true", help="also time sizes and -n 0/1/2")
+    parser.add_argument(
+        "--sqlite", action=argparse.BooleanOptionalAction, default=True, help="run on SQLite"
+    )
+    parser.add_argument(
+        "--scaling", action="store_true", help="also time sizes, -n 0/1/2 and shards"
+    )
+    parser.add_argument(
+        "--scaling-sizes", type=int, nargs="+", default=SCALING_SIZES, help="(100 500 2000)"
+    )
+    parser.add_argument(
+        "--scaling-workers", type=int, nargs="*", default=SCALING_WORKERS, help="-n besides 0 (1 2)"
+    )
+    parser.add_argument("--scaling-rounds", type=int, default=SCALING_ROUNDS, help="(3)")
     parser.add_argument(
         "--out", type=Path, default=Path(__file__).parent / "results", help="results folder"
     )
-    return parser.parse_args(arguments)
+    options = parser.parse_args(arguments)
+    if not options.sqlite and options.postgresql_url is None:
+        parser.error("--no-sqlite needs --postgresql-url: there is no database left to run on")
+    return options
 
 
 def main(arguments: list[str]) -> int:
@@ -94,29 +119,41 @@ def main(arguments: list[str]) -> int:
         project = render_default_project(Path(scratch), options.tables)
         write_strategy_suites(project, options.tests, options.rounds)
         if options.scaling:
-            write_scaling_suites(project, SCALING_SIZES)
-        with test_databases(options.postgresql_url) as databases:
+            write_scaling_suites(project, options.scaling_sizes)
+        with test_databases(options.postgresql_url, options.sqlite) as databases:
             summaries = benchmark_isolation(project, databases, options.rounds)
-            scaling = benchmark_scaling(project, databases) if options.scaling else []
+            scaling: list[ScalingPoint] = []
+            sharded = None
+            if options.scaling:
+                scaling, sharded = benchmark_scaling(project, databases, options)
     context = describe_run(started, databases, options)
     targets = isolation_targets(summaries)
-    write_results(options.out, context, summaries, targets, scaling)
+    write_results(options.out, context, summaries, targets, scaling, sharded)
     print((options.out / "results.md").read_text())
     verified = [summary.verified for summary in summaries] + [p.verified for p in scaling]
-    return 0 if all(verified) else 1
+    return 0 if all(verified) and (sharded is None or sharded.verified) else 1
 
 
 @contextmanager
-def test_databases(server: URL | None) -> Iterator[list[Database]]:
-    """SQLite, and a PostgreSQL test database made for this run (dropped afterwards)."""
+def test_databases(server: URL | None, on_sqlite: bool) -> Iterator[list[Database]]:
+    """SQLite (if ``on_sqlite``), and a PostgreSQL test database made for this run."""
     databases = [Database(SQLITE, SQLITE_URL, f"SQLite {sqlite3.sqlite_version}")]
+    databases = databases if on_sqlite else []
     if server is None:
         yield databases
         return
-    name = f"isolation_benchmark_{uuid.uuid4().hex[:8]}_test"
+    with server_database(server, purpose="") as (url, version):
+        yield [*databases, Database(POSTGRESQL, url, version)]
+
+
+@contextmanager
+def server_database(server: URL, purpose: str) -> Iterator[tuple[URL, str]]:
+    """A test database made on ``server`` (dropped afterwards): its URL and the server's
+    version line. ``purpose`` goes into its name."""
+    name = f"isolation_benchmark_{uuid.uuid4().hex[:8]}{purpose}_test"
     version = send_to_server(server, f'CREATE DATABASE "{name}"')
     try:
-        yield [*databases, Database(POSTGRESQL, server.set(database=name), version)]
+        yield server.set(database=name), version
     finally:
         send_to_server(server, f'DROP DATABASE "{name}"')
 
@@ -168,27 +205,95 @@ def benchmark_isolation(project: Path, databases: list[Database], rounds: int) -
     ]
 
 
-def benchmark_scaling(project: Path, databases: list[Database]) -> list[ScalingPoint]:
-    """Strategy 1 at every suite size with -n 0 and, on PostgreSQL, the largest with -n 1, 2."""
-    largest = max(SCALING_SIZES)
+def shard_options(number: int, shards: int, durations: Path) -> list[str]:
+    """pytest-split's options for shard ``number`` (from 1), as the generated CI gives them."""
+    return [
+        f"--splits={shards}",
+        f"--group={number}",
+        f"--durations-path={durations}",
+        f"--splitting-algorithm={SPLITTING_ALGORITHM}",
+    ]
+
+
+def benchmark_scaling(
+    project: Path, databases: list[Database], options: argparse.Namespace
+) -> tuple[list[ScalingPoint], ShardedLayout | None]:
+    """Strategy 1 at every suite size with -n 0 and, on PostgreSQL, the largest at each
+    --scaling-workers -n and in shards."""
+    server = next((database for database in databases if database.on_server), None)
+    if server is None:
+        return time_scaling(project, databases, options, shards=[])[0], None
+    largest = max(options.scaling_sizes)
+    durations = project / ".test_durations"
+    recording = run_pytest(
+        project,
+        scaling_module(project, largest),
+        server.url,
+        options=["--store-durations", f"--durations-path={durations}"],
+    )
+    progress(f"recording durations, {server.name}, {largest} tests", recording)
+    with shard_databases(options.postgresql_url, SHARDS) as urls:
+        shards = [
+            (url, shard_options(number, len(urls), durations))
+            for number, url in enumerate(urls, start=1)
+        ]
+        points, shard_runs = time_scaling(project, databases, options, shards)
+    serial = next(
+        p for p in points if p.database == server.name and (p.tests, p.workers) == (largest, 0)
+    )
+    sharded = ShardedLayout(
+        tests=largest,
+        shards=[shard_point(number, runs) for number, runs in enumerate(shard_runs, start=1)],
+        serial_wall_seconds=serial.wall_seconds,
+        durations_recorded=recording.verified,
+    )
+    return points, sharded
+
+
+@contextmanager
+def shard_databases(server: URL, shards: int) -> Iterator[list[URL]]:
+    """A test database per shard, as each CI runner has a server of its own."""
+    with ExitStack() as stack:
+        yield [
+            stack.enter_context(server_database(server, f"_shard_{number}"))[0]
+            for number in range(1, shards + 1)
+        ]
+
+
+def time_scaling(
+    project: Path,
+    databases: list[Database],
+    options: argparse.Namespace,
+    shards: list[tuple[URL, list[str]]],
+) -> tuple[list[ScalingPoint], list[list[RunResult]]]:
+    """Every configuration, then every shard of the largest suite (its database, its options),
+    once per round; returns the configurations' points and each shard's runs."""
+    largest = max(options.scaling_sizes)
     configurations = [
         (database, tests, workers)
         for database in databases
-        for tests, workers in [(size, 0) for size in SCALING_SIZES]
-        + ([(largest, workers) for workers in SCALING_WORKERS] if database.on_server else [])
+        for tests, workers in [(size, 0) for size in options.scaling_sizes]
+        + ([(largest, n) for n in options.scaling_workers] if database.on_server else [])
     ]
     runs: dict[tuple[Database, int, int], list[RunResult]] = {key: [] for key in configurations}
-    for round_number in range(SCALING_ROUNDS):
+    shard_runs: list[list[RunResult]] = [[] for _ in shards]
+    module = partial(scaling_module, project)
+    rounds = options.scaling_rounds
+    for round_number in range(rounds):
+        label = f"scaling round {round_number + 1}/{rounds}"
         for database, tests, workers in configurations:
-            module = scaling_module(project, tests)
-            result = run_pytest(project, module, database.url, workers)
-            label = f"scaling round {round_number + 1}/{SCALING_ROUNDS}, {database.name}"
-            progress(f"{label}, {tests} tests, -n {workers}", result)
+            result = run_pytest(project, module(tests), database.url, workers)
+            progress(f"{label}, {database.name}, {tests} tests, -n {workers}", result)
             runs[database, tests, workers].append(result)
-    return [
+        for number, (url, split) in enumerate(shards, start=1):
+            result = run_pytest(project, module(largest), url, options=split)
+            progress(f"{label}, {POSTGRESQL}, {largest} tests, shard {number}", result)
+            shard_runs[number - 1].append(result)
+    points = [
         scaling_point(database.name, tests, workers, results)
         for (database, tests, workers), results in runs.items()
     ]
+    return points, shard_runs
 
 
 def progress(label: str, result: RunResult) -> None:
@@ -204,7 +309,8 @@ def describe_run(started: datetime, databases: list[Database], options: argparse
         f"{started:%Y-%m-%d}: {cpu_model()}, {os.cpu_count()} cores; Python "
         f"{platform.python_version()}, {versions}; load average at the end {load}. "
         f"Template {template_version()}, its schema grown to {options.tables} tables; "
-        f"{options.tests} tests per strategy in {options.rounds} interleaved rounds.\n\n"
+        f"{options.tests} tests per strategy in {options.rounds} interleaved rounds"
+        f"{scaling_sizes(options)}.\n\n"
         "*Overhead per test*: setup plus teardown of the fixtures a test asks for to get its "
         "database (`session`, `client`) and of the function-scoped fixtures they need, as the "
         "project's conftests define them (tests/conftest.py, and the strategy's); autouse "
@@ -214,6 +320,13 @@ def describe_run(started: datetime, databases: list[Database], options: argparse
         "connection of its own after the last test; a strategy that failed or left a row is "
         "void (struck through)."
     )
+
+
+def scaling_sizes(options: argparse.Namespace) -> str:
+    if not options.scaling:
+        return ""
+    sizes = ", ".join(str(size) for size in options.scaling_sizes)
+    return f"; scaling: suites of {sizes} tests in {options.scaling_rounds} interleaved rounds"
 
 
 def template_version() -> str:
@@ -242,10 +355,11 @@ def write_results(
     summaries: list[Summary],
     targets: list[Target],
     scaling: list[ScalingPoint],
+    sharded: ShardedLayout | None,
 ) -> None:
     folder.mkdir(parents=True, exist_ok=True)
-    (folder / "results.md").write_text(markdown(context, summaries, targets, scaling))
-    draw_chart(summaries, scaling, folder / "chart.png")
+    (folder / "results.md").write_text(markdown(context, summaries, targets, scaling, sharded))
+    draw_chart(summaries, scaling, sharded, folder / "chart.png")
     figures = {
         "summaries": [
             {**asdict(summary), "strategy": summary.strategy.key, "verified": summary.verified}
@@ -253,8 +367,16 @@ def write_results(
         ],
         "targets": [{**asdict(target), "met": target.met} for target in targets],
         "scaling": [asdict(point) for point in scaling],
+        "shards": sharded_figures(sharded),
     }
     (folder / "results.json").write_text(json.dumps(figures, indent=2, default=sorted) + "\n")
+
+
+def sharded_figures(sharded: ShardedLayout | None) -> dict[str, object] | None:
+    if sharded is None:
+        return None
+    derived = ("slowest_seconds", "spread", "speed_up", "verified")
+    return {**asdict(sharded), **{name: getattr(sharded, name) for name in derived}}
 
 
 if __name__ == "__main__":
