@@ -114,7 +114,7 @@ def parse_arguments(arguments: list[str]) -> argparse.Namespace:
 
 def main(arguments: list[str]) -> int:
     options = parse_arguments(arguments)
-    started = datetime.now(UTC)
+    started, load_at_start = datetime.now(UTC), load_average()
     with tempfile.TemporaryDirectory(prefix="isolation-benchmark-") as scratch:
         project = render_default_project(Path(scratch), options.tables)
         write_strategy_suites(project, options.tests, options.rounds)
@@ -126,7 +126,7 @@ def main(arguments: list[str]) -> int:
             sharded = None
             if options.scaling:
                 scaling, sharded = benchmark_scaling(project, databases, options)
-    context = describe_run(started, databases, options)
+    context = describe_run(started, load_at_start, databases, options)
     targets = isolation_targets(summaries)
     write_results(options.out, context, summaries, targets, scaling, sharded)
     print((options.out / "results.md").read_text())
@@ -301,13 +301,20 @@ def progress(label: str, result: RunResult) -> None:
     print(f"{label}: {result.wall_seconds:.1f} s, {status}", file=sys.stderr, flush=True)
 
 
-def describe_run(started: datetime, databases: list[Database], options: argparse.Namespace) -> str:
+def load_average() -> str:
+    """The machine's load over the last 1, 5 and 15 minutes: above its cores, runs waited."""
+    return ", ".join(f"{value:.1f}" for value in os.getloadavg())
+
+
+def describe_run(
+    started: datetime, load_at_start: str, databases: list[Database], options: argparse.Namespace
+) -> str:
     """Date, hardware, versions, load, and what the figures mean."""
-    load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
     versions = ", ".join(database.version for database in databases)
     return (
         f"{started:%Y-%m-%d}: {cpu_model()}, {os.cpu_count()} cores; Python "
-        f"{platform.python_version()}, {versions}; load average at the end {load}. "
+        f"{platform.python_version()}, {versions}; load average (1, 5, 15 minutes) at the "
+        f"start {load_at_start}, at the end {load_average()}. "
         f"Template {template_version()}, its schema grown to {options.tables} tables; "
         f"{options.tests} tests per strategy in {options.rounds} interleaved rounds"
         f"{scaling_sizes(options)}.\n\n"
