@@ -236,8 +236,13 @@ def run_is_alive(server: Connection, run: str) -> bool:
 
 
 def is_in_use(server: Connection, name: str) -> bool:
+    """Whether a client is connected to ``name``. An autovacuum worker, there to clean up after
+    the rolled-back rows, is no client: DROP DATABASE stops it."""
     if server.dialect.name == "postgresql":
-        query = "SELECT count(*) FROM pg_stat_activity WHERE datname = :name"
+        query = (
+            "SELECT count(*) FROM pg_stat_activity"
+            " WHERE datname = :name AND backend_type = 'client backend'"
+        )
     else:
         query = "SELECT count(*) FROM information_schema.processlist WHERE db = :name"
     return bool(server.scalar(text(query), {"name": name}))
@@ -476,8 +481,19 @@ def drop_what_this_run_made(config: pytest.Config, url: URL) -> None:
             if owner == run and name.startswith(f"{clone_stem(url)}_gw"):
                 drop_database_if_exists(server, name, force=True)
         created = config.stash.get(CREATED_DATABASE, False)
-        if created and not is_in_use(server, str(url.database)):
+        if created and not still_in_use(server, str(url.database)):
             drop_database_if_exists(server, str(url.database))
+
+
+def still_in_use(server: Connection, name: str, seconds: float = 3) -> bool:
+    """Whether ``name`` is in use after a wait: the server ends a closed connection's session a
+    moment after the client (a served app, a command the tests ran) has gone."""
+    deadline = time.monotonic() + seconds
+    while is_in_use(server, name):
+        if time.monotonic() > deadline:
+            return True
+        time.sleep(0.1)
+    return False
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
