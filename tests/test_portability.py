@@ -4,8 +4,9 @@ A small shop app in another style (plain SQLAlchemy, a module-level sessionmaker
 dependency, tables from metadata instead of Alembic) receives the generated tests/conftest.py
 and tests/database_isolation/; only the conftest's "Adapt this block" is edited, as README.md
 tells a user to. Its own small suite then proves the isolation there, on SQLite and on PostgreSQL.
-An accounts app (async, asyncpg, a seeded superuser, polyfactory without factory-boy, migrations
-for PostgreSQL only) does the same on its own driver; two more apps must be stopped.
+An accounts app (a seeded superuser, polyfactory without factory-boy, migrations for PostgreSQL
+only; sync on psycopg, async on asyncpg) does the same on its own driver; two more apps must be
+stopped.
 """
 
 import difflib
@@ -624,33 +625,23 @@ def test_migrations_that_ignore_the_passed_connection_stop_the_run(
     assert not (repo / "development.db").exists()
 
 
-# An async app in the shape of a full-stack template: its production driver is asyncpg, a first
-# superuser is seeded, module-scoped token fixtures, polyfactory (and no factory-boy installed),
-# and migrations that run on PostgreSQL only: SCHEMA is the migrations on a server, the
-# metadata on SQLite. Its tests sit in a top-level tests/ folder with no __init__.py.
+# An app in the shape of a full-stack template, sync and async: a first superuser is seeded,
+# module-scoped token fixtures, polyfactory (and no factory-boy installed), and migrations that
+# run on PostgreSQL only: SCHEMA is the migrations on a server, the metadata on SQLite. Its
+# production driver is asyncpg (async) or psycopg (sync). Its tests sit in a top-level tests/
+# folder with no __init__.py.
 ACCOUNTS = {
     "accounts/__init__.py": "",
     "accounts/settings.py": """
         import os
 
-        DATABASE_URL = os.environ.get(
-            "DATABASE_URL", "postgresql+asyncpg://accounts:accounts@localhost:5432/accounts"
-        )
         FIRST_SUPERUSER = "admin@example.com"
         SECRET = "not a secret"
-    """,
-    "accounts/database.py": """
-        from sqlalchemy.ext.asyncio import async_sessionmaker, create_async_engine
-
-        from accounts.settings import DATABASE_URL
-
-        engine = create_async_engine(DATABASE_URL)
-        SessionLocal = async_sessionmaker(engine, expire_on_commit=False)
 
 
-        async def get_db():
-            async with SessionLocal() as db:
-                yield db
+        def database_url(driver):
+            default = f"postgresql+{driver}://accounts:accounts@localhost:5432/accounts"
+            return os.environ.get("DATABASE_URL", default)
     """,
     "accounts/models.py": """
         from sqlalchemy import String
@@ -668,6 +659,31 @@ ACCOUNTS = {
             password: Mapped[str] = mapped_column(String(100))
             is_superuser: Mapped[bool] = mapped_column(default=False)
     """,
+    "accounts/security.py": """
+        import hashlib
+        import hmac
+
+        from fastapi import HTTPException
+        from pydantic import BaseModel
+
+        from accounts.settings import SECRET
+
+
+        def token_for(email):
+            signature = hmac.new(SECRET.encode(), email.encode(), hashlib.sha256).hexdigest()
+            return f"{email}:{signature}"
+
+
+        def email_of(authorization):
+            email = authorization.removeprefix("Bearer ").rpartition(":")[0]
+            if not hmac.compare_digest(authorization, f"Bearer {token_for(email)}"):
+                raise HTTPException(401, "bad token")
+            return email
+
+
+        class PasswordIn(BaseModel):
+            password: str
+    """,
     "accounts/seed.py": """
         from sqlalchemy import select
 
@@ -678,59 +694,6 @@ ACCOUNTS = {
         def create_first_superuser(session):
             if session.scalar(select(User).where(User.email == FIRST_SUPERUSER)) is None:
                 session.add(User(email=FIRST_SUPERUSER, password="first", is_superuser=True))
-    """,
-    "accounts/main.py": """
-        import hashlib
-        import hmac
-
-        from fastapi import Depends, FastAPI, Header, HTTPException
-        from pydantic import BaseModel
-        from sqlalchemy import select
-        from sqlalchemy.ext.asyncio import AsyncSession
-
-        from accounts.database import get_db
-        from accounts.models import User
-        from accounts.settings import SECRET
-
-        app = FastAPI()
-
-
-        def token_for(email):
-            signature = hmac.new(SECRET.encode(), email.encode(), hashlib.sha256).hexdigest()
-            return f"{email}:{signature}"
-
-
-        async def current_user(authorization: str = Header(), db: AsyncSession = Depends(get_db)):
-            email = authorization.removeprefix("Bearer ").rpartition(":")[0]
-            if not hmac.compare_digest(authorization, f"Bearer {token_for(email)}"):
-                raise HTTPException(401, "bad token")
-            user = await db.scalar(select(User).where(User.email == email))
-            if user is None:
-                raise HTTPException(401, "no such user")
-            return user
-
-
-        class PasswordIn(BaseModel):
-            password: str
-
-
-        @app.get("/users")
-        async def list_users(user=Depends(current_user), db: AsyncSession = Depends(get_db)):
-            return [u.email for u in await db.scalars(select(User).order_by(User.id))]
-
-
-        @app.put("/users/me/password", status_code=204)
-        async def change_password(
-            body: PasswordIn, user=Depends(current_user), db: AsyncSession = Depends(get_db)
-        ):
-            user.password = body.password
-            await db.commit()
-
-
-        @app.delete("/users/me", status_code=204)
-        async def delete_me(user=Depends(current_user), db: AsyncSession = Depends(get_db)):
-            await db.delete(user)
-            await db.commit()
     """,
     "alembic.ini": """
         [alembic]
@@ -766,76 +729,243 @@ ACCOUNTS = {
             # PostgreSQL only: SQLite cannot add a constraint to a table.
             op.execute("ALTER TABLE users ADD CONSTRAINT email_has_at CHECK (email LIKE '%@%')")
     """,
-    "tests/test_accounts.py": """
-        import os
-
-        import pytest
-        from polyfactory.factories.sqlalchemy_factory import SQLAlchemyFactory
-        from sqlalchemy import select
-
-        from accounts.database import engine
-        from accounts.main import token_for
-        from accounts.models import User
-        from accounts.settings import FIRST_SUPERUSER
-        from database_isolation.factory_binding import current_async_session
-
-
-        class UserFactory(SQLAlchemyFactory[User]):
-            __async_session__ = current_async_session
-            __set_primary_key__ = False
-            is_superuser = False
-
-
-        @pytest.fixture(scope="module")
-        def superuser_headers():
-            return {"Authorization": f"Bearer {token_for(FIRST_SUPERUSER)}"}
-
-
-        async def test_the_app_and_the_tests_run_on_the_apps_own_driver(session):
-            driver = (await session.connection()).dialect.driver
-            assert driver == engine.dialect.driver == os.environ["EXPECTED_DRIVER"]
-
-
-        @pytest.mark.parametrize("turn", ["one", "two"])
-        async def test_the_seeded_superuser_is_back_whatever_the_last_test_did(
-            turn, client, superuser_headers
-        ):
-            users = await client.get("/users", headers=superuser_headers)
-            assert users.json() == [FIRST_SUPERUSER]
-            assert (await client.delete("/users/me", headers=superuser_headers)).status_code == 204
-            assert (await client.get("/users", headers=superuser_headers)).status_code == 401
-
-
-        async def test_a_changed_password_reads_fresh(client, session, superuser_headers):
-            statement = select(User).where(User.email == FIRST_SUPERUSER)
-            admin = await session.scalar(statement)  # held: the session's identity map keeps it
-            assert admin.password == "first"
-            response = await client.put(
-                "/users/me/password", json={"password": "changed"}, headers=superuser_headers
-            )
-            assert response.status_code == 204
-            assert (await session.scalar(statement)).password == "changed"
-
-
-        @pytest.mark.parametrize("turn", ["one", "two"])
-        async def test_polyfactory_users_are_gone_in_the_next_test(
-            turn, client, session, superuser_headers
-        ):
-            user = await UserFactory.create_async(email=f"user-{turn}@example.com")
-            users = await client.get("/users", headers=superuser_headers)
-            assert users.json() == [FIRST_SUPERUSER, user.email]
-    """,
-    "pyproject.toml": """
-        [tool.pytest.ini_options]
-        asyncio_mode = "auto"
-        asyncio_default_fixture_loop_scope = "session"
-        asyncio_default_test_loop_scope = "session"
-    """,
     # On the path first (run_python puts src/ there): factory-boy fails to import, as it would
     # in a repo that never installed it.
     "src/factory/__init__.py": """
         raise ModuleNotFoundError("No module named 'factory'", name="factory")
     """,
+}
+ACCOUNTS_BY_API = {
+    "sync": {
+        "accounts/database.py": """
+            from sqlalchemy import create_engine
+            from sqlalchemy.orm import sessionmaker
+
+            from accounts.settings import database_url
+
+            engine = create_engine(database_url("psycopg"))
+            SessionLocal = sessionmaker(engine)
+
+
+            def get_db():
+                with SessionLocal() as db:
+                    yield db
+        """,
+        "accounts/main.py": """
+            from fastapi import Depends, FastAPI, Header, HTTPException
+            from sqlalchemy import select
+            from sqlalchemy.orm import Session
+
+            from accounts.database import get_db
+            from accounts.models import User
+            from accounts.security import PasswordIn, email_of
+
+            app = FastAPI()
+
+
+            def current_user(authorization: str = Header(), db: Session = Depends(get_db)):
+                user = db.scalar(select(User).where(User.email == email_of(authorization)))
+                if user is None:
+                    raise HTTPException(401, "no such user")
+                return user
+
+
+            @app.get("/users")
+            def list_users(user=Depends(current_user), db: Session = Depends(get_db)):
+                return [u.email for u in db.scalars(select(User).order_by(User.id))]
+
+
+            @app.put("/users/me/password", status_code=204)
+            def change_password(
+                body: PasswordIn, user=Depends(current_user), db: Session = Depends(get_db)
+            ):
+                user.password = body.password
+                db.commit()
+
+
+            @app.delete("/users/me", status_code=204)
+            def delete_me(user=Depends(current_user), db: Session = Depends(get_db)):
+                db.delete(user)
+                db.commit()
+        """,
+        "tests/test_accounts.py": """
+            import os
+
+            import pytest
+            from polyfactory.factories.sqlalchemy_factory import SQLAlchemyFactory
+            from sqlalchemy import select
+
+            from accounts.database import engine
+            from accounts.models import User
+            from accounts.security import token_for
+            from accounts.settings import FIRST_SUPERUSER
+            from database_isolation.factory_binding import current_session
+
+
+            class UserFactory(SQLAlchemyFactory[User]):
+                __session__ = current_session
+                __set_primary_key__ = False
+                is_superuser = False
+
+
+            @pytest.fixture(scope="module")
+            def superuser_headers():
+                return {"Authorization": f"Bearer {token_for(FIRST_SUPERUSER)}"}
+
+
+            def test_the_app_and_the_tests_run_on_the_apps_own_driver(session):
+                driver = session.connection().dialect.driver
+                assert driver == engine.dialect.driver == os.environ["EXPECTED_DRIVER"]
+
+
+            @pytest.mark.parametrize("turn", ["one", "two"])
+            def test_the_seeded_superuser_is_back_whatever_the_last_test_did(
+                turn, client, superuser_headers
+            ):
+                assert client.get("/users", headers=superuser_headers).json() == [FIRST_SUPERUSER]
+                assert client.delete("/users/me", headers=superuser_headers).status_code == 204
+                assert client.get("/users", headers=superuser_headers).status_code == 401
+
+
+            def test_a_changed_password_reads_fresh(client, session, superuser_headers):
+                admin = session.scalar(select(User).where(User.email == FIRST_SUPERUSER))
+                assert admin.password == "first"  # held: the session's identity map keeps it
+                response = client.put(
+                    "/users/me/password", json={"password": "changed"}, headers=superuser_headers
+                )
+                assert response.status_code == 204
+                assert admin.password == "changed"
+
+
+            @pytest.mark.parametrize("turn", ["one", "two"])
+            def test_polyfactory_users_are_gone_in_the_next_test(
+                turn, client, session, superuser_headers
+            ):
+                user = UserFactory.create_sync(email=f"user-{turn}@example.com")
+                users = client.get("/users", headers=superuser_headers)
+                assert users.json() == [FIRST_SUPERUSER, user.email]
+        """,
+    },
+    "async": {
+        "accounts/database.py": """
+            from sqlalchemy.ext.asyncio import async_sessionmaker, create_async_engine
+
+            from accounts.settings import database_url
+
+            engine = create_async_engine(database_url("asyncpg"))
+            SessionLocal = async_sessionmaker(engine, expire_on_commit=False)
+
+
+            async def get_db():
+                async with SessionLocal() as db:
+                    yield db
+        """,
+        "accounts/main.py": """
+            from fastapi import Depends, FastAPI, Header, HTTPException
+            from sqlalchemy import select
+            from sqlalchemy.ext.asyncio import AsyncSession
+
+            from accounts.database import get_db
+            from accounts.models import User
+            from accounts.security import PasswordIn, email_of
+
+            app = FastAPI()
+
+
+            async def current_user(
+                authorization: str = Header(), db: AsyncSession = Depends(get_db)
+            ):
+                user = await db.scalar(select(User).where(User.email == email_of(authorization)))
+                if user is None:
+                    raise HTTPException(401, "no such user")
+                return user
+
+
+            @app.get("/users")
+            async def list_users(user=Depends(current_user), db: AsyncSession = Depends(get_db)):
+                return [u.email for u in await db.scalars(select(User).order_by(User.id))]
+
+
+            @app.put("/users/me/password", status_code=204)
+            async def change_password(
+                body: PasswordIn, user=Depends(current_user), db: AsyncSession = Depends(get_db)
+            ):
+                user.password = body.password
+                await db.commit()
+
+
+            @app.delete("/users/me", status_code=204)
+            async def delete_me(user=Depends(current_user), db: AsyncSession = Depends(get_db)):
+                await db.delete(user)
+                await db.commit()
+        """,
+        "tests/test_accounts.py": """
+            import os
+
+            import pytest
+            from polyfactory.factories.sqlalchemy_factory import SQLAlchemyFactory
+            from sqlalchemy import select
+
+            from accounts.database import engine
+            from accounts.models import User
+            from accounts.security import token_for
+            from accounts.settings import FIRST_SUPERUSER
+            from database_isolation.factory_binding import current_async_session
+
+
+            class UserFactory(SQLAlchemyFactory[User]):
+                __async_session__ = current_async_session
+                __set_primary_key__ = False
+                is_superuser = False
+
+
+            @pytest.fixture(scope="module")
+            def superuser_headers():
+                return {"Authorization": f"Bearer {token_for(FIRST_SUPERUSER)}"}
+
+
+            async def test_the_app_and_the_tests_run_on_the_apps_own_driver(session):
+                driver = (await session.connection()).dialect.driver
+                assert driver == engine.dialect.driver == os.environ["EXPECTED_DRIVER"]
+
+
+            @pytest.mark.parametrize("turn", ["one", "two"])
+            async def test_the_seeded_superuser_is_back_whatever_the_last_test_did(
+                turn, client, superuser_headers
+            ):
+                users = await client.get("/users", headers=superuser_headers)
+                assert users.json() == [FIRST_SUPERUSER]
+                deleted = await client.delete("/users/me", headers=superuser_headers)
+                assert deleted.status_code == 204
+                assert (await client.get("/users", headers=superuser_headers)).status_code == 401
+
+
+            async def test_a_changed_password_reads_fresh(client, session, superuser_headers):
+                statement = select(User).where(User.email == FIRST_SUPERUSER)
+                admin = await session.scalar(statement)  # held: the session's identity map keeps it
+                assert admin.password == "first"
+                response = await client.put(
+                    "/users/me/password", json={"password": "changed"}, headers=superuser_headers
+                )
+                assert response.status_code == 204
+                assert (await session.scalar(statement)).password == "changed"
+
+
+            @pytest.mark.parametrize("turn", ["one", "two"])
+            async def test_polyfactory_users_are_gone_in_the_next_test(
+                turn, client, session, superuser_headers
+            ):
+                user = await UserFactory.create_async(email=f"user-{turn}@example.com")
+                users = await client.get("/users", headers=superuser_headers)
+                assert users.json() == [FIRST_SUPERUSER, user.email]
+        """,
+        "pyproject.toml": """
+            [tool.pytest.ini_options]
+            asyncio_mode = "auto"
+            asyncio_default_fixture_loop_scope = "session"
+            asyncio_default_test_loop_scope = "session"
+        """,
+    },
 }
 ACCOUNTS_EDITS = {
     "from hero_service.db import (\n    get_session_factory as app_session_dependency,\n)": (
@@ -851,19 +981,41 @@ ACCOUNTS_EDITS = {
     "SEED: schema.Seed | None = None": "from accounts.seed import create_first_superuser as SEED",
 }
 ACCOUNTS_TESTS = 6
+# The driver the accounts app runs on in production, which its tests must run on too.
+ACCOUNTS_DRIVERS = {"sync": "psycopg", "async": "asyncpg"}
+ON_SQLITE_DRIVERS = {"sync": "pysqlite", "async": "aiosqlite"}
+
+
+@pytest.fixture(scope="module", params=["sync", "async"])
+def accounts_api(request: pytest.FixtureRequest) -> str:
+    """The accounts app's api: sync or async."""
+    api: str = request.param
+    return api
 
 
 @pytest.fixture(scope="module")
-def accounts(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The accounts repo, with the conftest of an async project."""
-    rendering = rendering_for("async", tmp_path_factory)
-    root = tmp_path_factory.mktemp("accounts")
-    return build_repo(root, rendering, ACCOUNTS, "tests", ACCOUNTS_EDITS)
+def accounts(accounts_api: str, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The accounts repo, with the conftest of a project generated for the same api."""
+    rendering = rendering_for(accounts_api, tmp_path_factory)
+    root = tmp_path_factory.mktemp(f"accounts-{accounts_api}")
+    sources = {**ACCOUNTS, **ACCOUNTS_BY_API[accounts_api]}
+    return build_repo(root, rendering, sources, "tests", ACCOUNTS_EDITS)
+
+
+def files_in(repo: Path) -> set[Path]:
+    """The repo's files, Python's and pytest's caches aside."""
+    caches = {"__pycache__", ".pytest_cache"}
+    return {
+        path.relative_to(repo)
+        for path in repo.rglob("*")
+        if path.is_file() and not caches.intersection(path.relative_to(repo).parts)
+    }
 
 
 def run_accounts(accounts: Path, test_database_url: str, driver: str) -> str:
     """The accounts suite's summary, run where factory-boy cannot be imported; its first test
-    checks that the app and the tests connect with ``driver``."""
+    checks that the app and the tests connect with ``driver``. The run leaves no file behind."""
+    files_before = files_in(accounts)
     result = run_python(
         accounts,
         "-m",
@@ -873,29 +1025,34 @@ def run_accounts(accounts: Path, test_database_url: str, driver: str) -> str:
         TEST_DATABASE_URL=test_database_url,
         EXPECTED_DRIVER=driver,
     )
-    return assert_suite_passed(result)
+    summary = assert_suite_passed(result)
+    assert files_in(accounts) == files_before
+    return summary
 
 
-def test_copied_conftest_isolates_an_async_app_on_sqlite(accounts: Path) -> None:
+def test_copied_conftest_isolates_the_accounts_app_on_sqlite(
+    accounts: Path, accounts_api: str
+) -> None:
     """A seeded first superuser every test starts with, a module-scoped token, polyfactory's
-    create_async, fresh reads, no factory-boy installed; tables from metadata, since the
-    migrations are PostgreSQL's. On SQLite the app's driver is aiosqlite."""
-    summary = run_accounts(accounts, "", "aiosqlite")
+    create_sync or create_async, fresh reads, no factory-boy installed; tables from metadata,
+    since the migrations are PostgreSQL's. On SQLite the app's driver is pysqlite or aiosqlite."""
+    summary = run_accounts(accounts, "", ON_SQLITE_DRIVERS[accounts_api])
 
     assert f"{ACCOUNTS_TESTS} passed" in summary
 
 
 @pytest.mark.postgresql
-def test_copied_conftest_runs_an_asyncpg_app_on_its_own_driver(
-    accounts: Path, postgresql_server: URL
+def test_copied_conftest_runs_the_accounts_app_on_its_own_driver(
+    accounts: Path, accounts_api: str, postgresql_server: URL
 ) -> None:
-    """TEST_DATABASE_URL names asyncpg: the app and the tests run on asyncpg (the database
-    created and migrated through psycopg), its PostgreSQL-only migrations build the schema,
-    and the test database the run created is gone afterwards."""
+    """TEST_DATABASE_URL names the app's driver (asyncpg async, psycopg sync): the app and the
+    tests run on it (the database created and migrated through psycopg), its PostgreSQL-only
+    migrations build the schema, and the test database the run created is gone afterwards."""
+    driver = ACCOUNTS_DRIVERS[accounts_api]
     name = f"accounts_{uuid.uuid4().hex[:8]}_test"
-    url = postgresql_server.set(drivername="postgresql+asyncpg", database=name)
+    url = postgresql_server.set(drivername=f"postgresql+{driver}", database=name)
 
-    summary = run_accounts(accounts, url.render_as_string(hide_password=False), "asyncpg")
+    summary = run_accounts(accounts, url.render_as_string(hide_password=False), driver)
 
     assert f"{ACCOUNTS_TESTS} passed" in summary
     assert name not in database_names(postgresql_server)
