@@ -12,6 +12,7 @@ stopped.
 import difflib
 import re
 import shutil
+import subprocess
 import textwrap
 import uuid
 from collections.abc import Iterator
@@ -544,30 +545,22 @@ TUTORIAL_EDITS = {
     ),
 }
 
-# A repo whose migrations/env.py ignores the connection the conftest passes and connects to
-# the database alembic.ini names (the developer's): SCHEMA, as generated, names that alembic.ini.
+# What an async repo's pyproject.toml tells pytest-asyncio (its tests in a top-level tests/).
+ASYNC_PYPROJECT = """
+    [tool.pytest.ini_options]
+    asyncio_mode = "auto"
+    asyncio_default_fixture_loop_scope = "session"
+    asyncio_default_test_loop_scope = "session"
+"""
+
+# A repo whose migrations/env.py ignores the connection the conftest passes and connects to the
+# database its own configuration names (the developer's): alembic.ini's URL (sync), or the app's
+# settings, through an engine and an event loop of its own (async, as Alembic's async template
+# does). SCHEMA, as generated, names that alembic.ini.
 IGNORING_ENV = {
-    **{path: source for path, source in SHOP["sync"].items() if path.startswith("shop/")},
     "shop/__init__.py": "",
     "shop/models.py": MODELS,
     "shop/seed.py": SOURCES["shop/seed.py"],
-    "alembic.ini": """
-        [alembic]
-        script_location = migrations
-        sqlalchemy.url = sqlite:///./development.db
-    """,
-    "migrations/env.py": """
-        from alembic import context
-        from sqlalchemy import engine_from_config, pool
-
-        config = context.config
-        section = config.get_section(config.config_ini_section)
-        connectable = engine_from_config(section, prefix="sqlalchemy.", poolclass=pool.NullPool)
-        with connectable.connect() as connection:
-            context.configure(connection=connection)
-            with context.begin_transaction():
-                context.run_migrations()
-    """,
     "migrations/versions/0001_products.py": """
         import sqlalchemy as sa
         from alembic import op
@@ -580,9 +573,66 @@ IGNORING_ENV = {
             op.create_table("products", sa.Column("id", sa.Integer, primary_key=True))
     """,
     "tests/test_products.py": """
-        def test_posts_a_product(client):
-            assert client.post("/products", json={"name": "One"}).status_code == 201
+        def test_reaches_the_database(session):
+            assert session is not None  # never runs: the migrations stop the run first
     """,
+}
+IGNORING_ENV_BY_API = {
+    "sync": {
+        "alembic.ini": """
+            [alembic]
+            script_location = migrations
+            sqlalchemy.url = sqlite:///./development.db
+        """,
+        "migrations/env.py": """
+            from alembic import context
+            from sqlalchemy import engine_from_config, pool
+
+            config = context.config
+            section = config.get_section(config.config_ini_section)
+            connectable = engine_from_config(section, prefix="sqlalchemy.", poolclass=pool.NullPool)
+            with connectable.connect() as connection:
+                context.configure(connection=connection)
+                with context.begin_transaction():
+                    context.run_migrations()
+        """,
+    },
+    "async": {
+        "shop/settings.py": """
+            import os
+
+            DATABASE_URL = os.environ.get("SHOP_DATABASE_URL", "sqlite+aiosqlite:///./development.db")
+        """,
+        "alembic.ini": """
+            [alembic]
+            script_location = migrations
+        """,
+        "migrations/env.py": """
+            import asyncio
+
+            from alembic import context
+            from sqlalchemy.ext.asyncio import create_async_engine
+
+            from shop.settings import DATABASE_URL
+
+
+            def run_migrations(connection):
+                context.configure(connection=connection)
+                with context.begin_transaction():
+                    context.run_migrations()
+
+
+            async def run_async_migrations():
+                engine = create_async_engine(DATABASE_URL)
+                async with engine.connect() as connection:
+                    await connection.run_sync(run_migrations)
+                await engine.dispose()
+
+
+            asyncio.run(run_async_migrations())
+        """,
+        "pyproject.toml": ASYNC_PYPROJECT,
+    },
 }
 
 
@@ -606,23 +656,79 @@ def test_an_app_whose_start_up_builds_its_own_engine_is_stopped_before_it_connec
     assert not (repo / "tutorial.db").exists()
 
 
-def test_migrations_that_ignore_the_passed_connection_stop_the_run(
-    tmp_path_factory: pytest.TempPathFactory,
-) -> None:
-    """An env.py that connects where alembic.ini says: the run stops with one line naming the
-    fix, before a single statement reaches the developer's database."""
-    rendering = rendering_for("sync", tmp_path_factory)
+# The line, whatever pytest puts before it: SCHEMA's error, and nothing added after it.
+STOPPED_BY_THE_MIGRATIONS = re.compile(
+    r"SCHEMA: the migrations opened a connection of their own \(.+\) instead of using the one "
+    r"the conftest passed: in env\.py, migrate config\.attributes\['connection'\] when it is "
+    r"set \(see the generated migrations/env\.py\)"
+)
+
+
+def ignoring_env_repo(api: str, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The repo whose env.py ignores the passed connection, with the conftest for ``api``."""
+    rendering = rendering_for(api, tmp_path_factory)
     edits = {key: value for key, value in BLOCK_EDITS.items() if not key.startswith("SCHEMA")}
-    repo = build_repo(
-        tmp_path_factory.mktemp("ignoring-env"), rendering, IGNORING_ENV, "tests", edits
-    )
+    app = {path: SHOP[api][path] for path in ("shop/database.py", "shop/main.py")}
+    sources = {**IGNORING_ENV, **app, **IGNORING_ENV_BY_API[api]}
+    root = tmp_path_factory.mktemp(f"ignoring-env-{api}")
+    return build_repo(root, rendering, sources, "tests", edits)
+
+
+def assert_stopped_by_the_migrations(result: subprocess.CompletedProcess[str]) -> str:
+    """The run stopped with the one line that names the fix in env.py; returns that line."""
+    output = result.stdout + result.stderr
+    assert result.returncode == pytest.ExitCode.USAGE_ERROR, output[-3000:]
+    line = next(line for line in output.splitlines() if "SCHEMA: " in line)
+    assert STOPPED_BY_THE_MIGRATIONS.fullmatch(line[line.index("SCHEMA: ") :].rstrip(" !")), line
+    return line
+
+
+@pytest.mark.parametrize("api", ["sync", "async"])
+def test_migrations_that_ignore_the_passed_connection_stop_the_run(
+    api: str, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """An env.py that connects where its own configuration says (alembic.ini's URL, or the
+    app's settings in an event loop of its own, inside the suite's): the run stops with one
+    line naming the fix, and the developer's SQLite file is never created."""
+    repo = ignoring_env_repo(api, tmp_path_factory)
 
     result = run_python(repo, "-m", "pytest", "-p", "no:randomly")
 
-    assert result.returncode == pytest.ExitCode.USAGE_ERROR, result.stdout[-3000:]
-    assert "SCHEMA: the migrations opened a connection of their own" in result.stdout
-    assert "migrate config.attributes['connection'] when it is set" in result.stdout
+    assert_stopped_by_the_migrations(result)
     assert not (repo / "development.db").exists()
+
+
+@pytest.mark.postgresql
+def test_async_migrations_that_ignore_the_passed_connection_leave_the_developers_database_empty(
+    tmp_path_factory: pytest.TempPathFactory, postgresql_server: URL
+) -> None:
+    """On a server, an async env.py that migrates the app's settings' database (the
+    developer's, through asyncpg) is stopped before its first statement: that database is
+    left without a table."""
+    repo = ignoring_env_repo("async", tmp_path_factory)
+    developers = f"shop_{uuid.uuid4().hex[:8]}_development"
+    create_database(postgresql_server, developers)
+    developers_url = postgresql_server.set(drivername="postgresql+asyncpg", database=developers)
+    test_database = postgresql_server.set(database=f"shop_{uuid.uuid4().hex[:8]}_test")
+    try:
+        result = run_python(
+            repo,
+            "-m",
+            "pytest",
+            "-p",
+            "no:randomly",
+            TEST_DATABASE_URL=test_database.render_as_string(hide_password=False),
+            SHOP_DATABASE_URL=developers_url.render_as_string(hide_password=False),
+        )
+        tables = row_counts(postgresql_server.set(database=developers))
+    finally:
+        drop_database(postgresql_server, developers)
+
+    line = assert_stopped_by_the_migrations(result)
+    assert f"(to postgresql+asyncpg://{postgresql_server.username}@" in line
+    assert developers in line
+    assert tables == {}
+    assert test_database.database not in database_names(postgresql_server)
 
 
 # An app in the shape of a full-stack template, sync and async: a first superuser is seeded,
@@ -959,12 +1065,7 @@ ACCOUNTS_BY_API = {
                 users = await client.get("/users", headers=superuser_headers)
                 assert users.json() == [FIRST_SUPERUSER, user.email]
         """,
-        "pyproject.toml": """
-            [tool.pytest.ini_options]
-            asyncio_mode = "auto"
-            asyncio_default_fixture_loop_scope = "session"
-            asyncio_default_test_loop_scope = "session"
-        """,
+        "pyproject.toml": ASYNC_PYPROJECT,
     },
 }
 ACCOUNTS_EDITS = {
