@@ -1159,6 +1159,39 @@ def test_copied_conftest_runs_the_accounts_app_on_its_own_driver(
     assert name not in database_names(postgresql_server)
 
 
+# The generated app's tests that read what the driver reports: a violated constraint's name (the
+# 409s) and, through a served app on its own engine, the connect-timeout argument.
+ON_ITS_DRIVER = [
+    "tests/test_teams_api.py",
+    "tests/test_operability.py::test_sql_echo_logs_the_statements_of_a_request_with_its_id",
+]
+
+
+@pytest.mark.postgresql
+def test_the_generated_async_app_runs_on_asyncpg(
+    tmp_path_factory: pytest.TempPathFactory, postgresql_server: URL
+) -> None:
+    """The async PostgreSQL rendering with TEST_DATABASE_URL naming asyncpg: its app reads a
+    violated constraint from asyncpg's error as from psycopg's, and its engine connects with
+    asyncpg's name for the connect timeout; the test database the run made is gone after."""
+    rendering = render(
+        tmp_path_factory.mktemp("on-asyncpg"), orm="sqlalchemy", api="async", database="postgresql"
+    )
+    name = f"on_asyncpg_{uuid.uuid4().hex[:8]}_test"
+    url = postgresql_server.set(drivername="postgresql+asyncpg", database=name)
+
+    result = run_python(
+        rendering.path,
+        "-m",
+        "pytest",
+        *ON_ITS_DRIVER,
+        TEST_DATABASE_URL=url.render_as_string(hide_password=False),
+    )
+
+    assert_suite_passed(result)
+    assert name not in database_names(postgresql_server)
+
+
 # Asks for one copy of a test database another session holds, and prints the suite's line for it.
 COPY_A_HELD_TEMPLATE = """
 import sys
