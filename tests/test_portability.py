@@ -493,45 +493,97 @@ def test_copied_conftest_isolates_the_shop_on_postgresql(
     assert row_counts(shop_test_database) == {"products": 1}  # the seed: the starting state
 
 
+# What an async repo's pyproject.toml tells pytest-asyncio (its tests in a top-level tests/).
+ASYNC_PYPROJECT = """
+    [tool.pytest.ini_options]
+    asyncio_mode = "auto"
+    asyncio_default_fixture_loop_scope = "session"
+    asyncio_default_test_loop_scope = "session"
+"""
+
 # A tutorial-style app: a module-level engine on its own SQLite file, and a start-up that
 # creates the tables on it. Copied as is, its start-up must be refused before the file exists.
 TUTORIAL = {
     "tutorial/__init__.py": "",
     "tutorial/models.py": MODELS,
-    "tutorial/main.py": """
-        from contextlib import asynccontextmanager
+}
+TUTORIAL_BY_API = {
+    "sync": {
+        "tutorial/main.py": """
+            from contextlib import asynccontextmanager
 
-        from fastapi import Depends, FastAPI
-        from sqlalchemy import create_engine, select
-        from sqlalchemy.orm import Session
+            from fastapi import Depends, FastAPI
+            from sqlalchemy import create_engine, select
+            from sqlalchemy.orm import Session
 
-        from tutorial.models import Base, Product
+            from tutorial.models import Base, Product
 
-        engine = create_engine("sqlite:///./tutorial.db", connect_args={"check_same_thread": False})
-
-
-        @asynccontextmanager
-        async def lifespan(app):
-            Base.metadata.create_all(engine)
-            yield
-
-
-        app = FastAPI(lifespan=lifespan)
+            engine = create_engine(
+                "sqlite:///./tutorial.db", connect_args={"check_same_thread": False}
+            )
 
 
-        def get_session():
-            with Session(engine) as session:
-                yield session
+            @asynccontextmanager
+            async def lifespan(app):
+                Base.metadata.create_all(engine)
+                yield
 
 
-        @app.get("/products")
-        def list_products(session: Session = Depends(get_session)):
-            return [product.name for product in session.scalars(select(Product))]
-    """,
-    "tests/test_tutorial.py": """
-        def test_lists_no_products(client):
-            assert client.get("/products").json() == []
-    """,
+            app = FastAPI(lifespan=lifespan)
+
+
+            def get_session():
+                with Session(engine) as session:
+                    yield session
+
+
+            @app.get("/products")
+            def list_products(session: Session = Depends(get_session)):
+                return [product.name for product in session.scalars(select(Product))]
+        """,
+        "tests/test_tutorial.py": """
+            def test_lists_no_products(client):
+                assert client.get("/products").json() == []
+        """,
+    },
+    "async": {
+        "tutorial/main.py": """
+            from contextlib import asynccontextmanager
+
+            from fastapi import Depends, FastAPI
+            from sqlalchemy import select
+            from sqlalchemy.ext.asyncio import AsyncSession, create_async_engine
+
+            from tutorial.models import Base, Product
+
+            engine = create_async_engine("sqlite+aiosqlite:///./tutorial.db")
+
+
+            @asynccontextmanager
+            async def lifespan(app):
+                async with engine.begin() as connection:
+                    await connection.run_sync(Base.metadata.create_all)
+                yield
+
+
+            app = FastAPI(lifespan=lifespan)
+
+
+            async def get_session():
+                async with AsyncSession(engine) as session:
+                    yield session
+
+
+            @app.get("/products")
+            async def list_products(session: AsyncSession = Depends(get_session)):
+                return [product.name for product in await session.scalars(select(Product))]
+        """,
+        "tests/test_tutorial.py": """
+            async def test_lists_no_products(client):
+                assert (await client.get("/products")).json() == []
+        """,
+        "pyproject.toml": ASYNC_PYPROJECT,
+    },
 }
 TUTORIAL_EDITS = {
     "from hero_service.db import (\n    get_session_factory as app_session_dependency,\n)": (
@@ -544,14 +596,6 @@ TUTORIAL_EDITS = {
         "SCHEMA: schema.Schema = Base.metadata"
     ),
 }
-
-# What an async repo's pyproject.toml tells pytest-asyncio (its tests in a top-level tests/).
-ASYNC_PYPROJECT = """
-    [tool.pytest.ini_options]
-    asyncio_mode = "auto"
-    asyncio_default_fixture_loop_scope = "session"
-    asyncio_default_test_loop_scope = "session"
-"""
 
 # A repo whose migrations/env.py ignores the connection the conftest passes and connects to the
 # database its own configuration names (the developer's): alembic.ini's URL (sync), or the app's
@@ -636,22 +680,23 @@ IGNORING_ENV_BY_API = {
 }
 
 
+@pytest.mark.parametrize("api", ["sync", "async"])
 def test_an_app_whose_start_up_builds_its_own_engine_is_stopped_before_it_connects(
-    tmp_path_factory: pytest.TempPathFactory,
+    api: str, tmp_path_factory: pytest.TempPathFactory
 ) -> None:
     """A module-level engine on the app's own SQLite file, used by a start-up create_all: the
     run fails naming the file and the fix, and the file is never created."""
-    rendering = rendering_for("sync", tmp_path_factory)
-    repo = build_repo(
-        tmp_path_factory.mktemp("tutorial"), rendering, TUTORIAL, "tests", TUTORIAL_EDITS
-    )
+    rendering = rendering_for(api, tmp_path_factory)
+    sources = {**TUTORIAL, **TUTORIAL_BY_API[api]}
+    root = tmp_path_factory.mktemp(f"tutorial-{api}")
+    repo = build_repo(root, rendering, sources, "tests", TUTORIAL_EDITS)
 
     result = run_python(repo, "-m", "pytest", "-p", "no:randomly")
 
     assert result.returncode != 0
-    assert (
-        "ForeignDatabaseError: an engine tried to connect to sqlite+pysqlite:///" in result.stdout
-    )
+    driver = "pysqlite" if api == "sync" else "aiosqlite"
+    refused = f"ForeignDatabaseError: an engine tried to connect to sqlite+{driver}:///"
+    assert refused in result.stdout
     assert "tutorial.db during the tests: make the app take its database URL" in result.stdout
     assert not (repo / "tutorial.db").exists()
 
