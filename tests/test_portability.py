@@ -4,13 +4,15 @@ A small shop app in another style (plain SQLAlchemy, a module-level sessionmaker
 dependency, tables from metadata instead of Alembic) receives the generated tests/conftest.py
 and tests/database_isolation/; only the conftest's "Adapt this block" is edited, as README.md
 tells a user to. Its own small suite then proves the isolation there, on SQLite and on PostgreSQL.
-An accounts app (async, asyncpg, a seeded superuser, polyfactory without factory-boy, migrations
-for PostgreSQL only) does the same on its own driver; two more apps must be stopped.
+An accounts app (a seeded superuser, polyfactory without factory-boy, migrations for PostgreSQL
+only; sync on psycopg, async on asyncpg) does the same on its own driver; two more apps must be
+stopped.
 """
 
 import difflib
 import re
 import shutil
+import subprocess
 import textwrap
 import uuid
 from collections.abc import Iterator
@@ -491,45 +493,97 @@ def test_copied_conftest_isolates_the_shop_on_postgresql(
     assert row_counts(shop_test_database) == {"products": 1}  # the seed: the starting state
 
 
+# What an async repo's pyproject.toml tells pytest-asyncio (its tests in a top-level tests/).
+ASYNC_PYPROJECT = """
+    [tool.pytest.ini_options]
+    asyncio_mode = "auto"
+    asyncio_default_fixture_loop_scope = "session"
+    asyncio_default_test_loop_scope = "session"
+"""
+
 # A tutorial-style app: a module-level engine on its own SQLite file, and a start-up that
 # creates the tables on it. Copied as is, its start-up must be refused before the file exists.
 TUTORIAL = {
     "tutorial/__init__.py": "",
     "tutorial/models.py": MODELS,
-    "tutorial/main.py": """
-        from contextlib import asynccontextmanager
+}
+TUTORIAL_BY_API = {
+    "sync": {
+        "tutorial/main.py": """
+            from contextlib import asynccontextmanager
 
-        from fastapi import Depends, FastAPI
-        from sqlalchemy import create_engine, select
-        from sqlalchemy.orm import Session
+            from fastapi import Depends, FastAPI
+            from sqlalchemy import create_engine, select
+            from sqlalchemy.orm import Session
 
-        from tutorial.models import Base, Product
+            from tutorial.models import Base, Product
 
-        engine = create_engine("sqlite:///./tutorial.db", connect_args={"check_same_thread": False})
-
-
-        @asynccontextmanager
-        async def lifespan(app):
-            Base.metadata.create_all(engine)
-            yield
-
-
-        app = FastAPI(lifespan=lifespan)
+            engine = create_engine(
+                "sqlite:///./tutorial.db", connect_args={"check_same_thread": False}
+            )
 
 
-        def get_session():
-            with Session(engine) as session:
-                yield session
+            @asynccontextmanager
+            async def lifespan(app):
+                Base.metadata.create_all(engine)
+                yield
 
 
-        @app.get("/products")
-        def list_products(session: Session = Depends(get_session)):
-            return [product.name for product in session.scalars(select(Product))]
-    """,
-    "tests/test_tutorial.py": """
-        def test_lists_no_products(client):
-            assert client.get("/products").json() == []
-    """,
+            app = FastAPI(lifespan=lifespan)
+
+
+            def get_session():
+                with Session(engine) as session:
+                    yield session
+
+
+            @app.get("/products")
+            def list_products(session: Session = Depends(get_session)):
+                return [product.name for product in session.scalars(select(Product))]
+        """,
+        "tests/test_tutorial.py": """
+            def test_lists_no_products(client):
+                assert client.get("/products").json() == []
+        """,
+    },
+    "async": {
+        "tutorial/main.py": """
+            from contextlib import asynccontextmanager
+
+            from fastapi import Depends, FastAPI
+            from sqlalchemy import select
+            from sqlalchemy.ext.asyncio import AsyncSession, create_async_engine
+
+            from tutorial.models import Base, Product
+
+            engine = create_async_engine("sqlite+aiosqlite:///./tutorial.db")
+
+
+            @asynccontextmanager
+            async def lifespan(app):
+                async with engine.begin() as connection:
+                    await connection.run_sync(Base.metadata.create_all)
+                yield
+
+
+            app = FastAPI(lifespan=lifespan)
+
+
+            async def get_session():
+                async with AsyncSession(engine) as session:
+                    yield session
+
+
+            @app.get("/products")
+            async def list_products(session: AsyncSession = Depends(get_session)):
+                return [product.name for product in await session.scalars(select(Product))]
+        """,
+        "tests/test_tutorial.py": """
+            async def test_lists_no_products(client):
+                assert (await client.get("/products")).json() == []
+        """,
+        "pyproject.toml": ASYNC_PYPROJECT,
+    },
 }
 TUTORIAL_EDITS = {
     "from hero_service.db import (\n    get_session_factory as app_session_dependency,\n)": (
@@ -543,30 +597,14 @@ TUTORIAL_EDITS = {
     ),
 }
 
-# A repo whose migrations/env.py ignores the connection the conftest passes and connects to
-# the database alembic.ini names (the developer's): SCHEMA, as generated, names that alembic.ini.
+# A repo whose migrations/env.py ignores the connection the conftest passes and connects to the
+# database its own configuration names (the developer's): alembic.ini's URL (sync), or the app's
+# settings, through an engine and an event loop of its own (async, as Alembic's async template
+# does). SCHEMA, as generated, names that alembic.ini.
 IGNORING_ENV = {
-    **{path: source for path, source in SHOP["sync"].items() if path.startswith("shop/")},
     "shop/__init__.py": "",
     "shop/models.py": MODELS,
     "shop/seed.py": SOURCES["shop/seed.py"],
-    "alembic.ini": """
-        [alembic]
-        script_location = migrations
-        sqlalchemy.url = sqlite:///./development.db
-    """,
-    "migrations/env.py": """
-        from alembic import context
-        from sqlalchemy import engine_from_config, pool
-
-        config = context.config
-        section = config.get_section(config.config_ini_section)
-        connectable = engine_from_config(section, prefix="sqlalchemy.", poolclass=pool.NullPool)
-        with connectable.connect() as connection:
-            context.configure(connection=connection)
-            with context.begin_transaction():
-                context.run_migrations()
-    """,
     "migrations/versions/0001_products.py": """
         import sqlalchemy as sa
         from alembic import op
@@ -579,78 +617,182 @@ IGNORING_ENV = {
             op.create_table("products", sa.Column("id", sa.Integer, primary_key=True))
     """,
     "tests/test_products.py": """
-        def test_posts_a_product(client):
-            assert client.post("/products", json={"name": "One"}).status_code == 201
+        def test_reaches_the_database(session):
+            assert session is not None  # never runs: the migrations stop the run first
     """,
+}
+IGNORING_ENV_BY_API = {
+    "sync": {
+        "alembic.ini": """
+            [alembic]
+            script_location = migrations
+            sqlalchemy.url = sqlite:///./development.db
+        """,
+        "migrations/env.py": """
+            from alembic import context
+            from sqlalchemy import engine_from_config, pool
+
+            config = context.config
+            section = config.get_section(config.config_ini_section)
+            connectable = engine_from_config(section, prefix="sqlalchemy.", poolclass=pool.NullPool)
+            with connectable.connect() as connection:
+                context.configure(connection=connection)
+                with context.begin_transaction():
+                    context.run_migrations()
+        """,
+    },
+    "async": {
+        "shop/settings.py": """
+            import os
+
+            DATABASE_URL = os.environ.get("SHOP_DATABASE_URL", "sqlite+aiosqlite:///./development.db")
+        """,
+        "alembic.ini": """
+            [alembic]
+            script_location = migrations
+        """,
+        "migrations/env.py": """
+            import asyncio
+
+            from alembic import context
+            from sqlalchemy.ext.asyncio import create_async_engine
+
+            from shop.settings import DATABASE_URL
+
+
+            def run_migrations(connection):
+                context.configure(connection=connection)
+                with context.begin_transaction():
+                    context.run_migrations()
+
+
+            async def run_async_migrations():
+                engine = create_async_engine(DATABASE_URL)
+                async with engine.connect() as connection:
+                    await connection.run_sync(run_migrations)
+                await engine.dispose()
+
+
+            asyncio.run(run_async_migrations())
+        """,
+        "pyproject.toml": ASYNC_PYPROJECT,
+    },
 }
 
 
+@pytest.mark.parametrize("api", ["sync", "async"])
 def test_an_app_whose_start_up_builds_its_own_engine_is_stopped_before_it_connects(
-    tmp_path_factory: pytest.TempPathFactory,
+    api: str, tmp_path_factory: pytest.TempPathFactory
 ) -> None:
     """A module-level engine on the app's own SQLite file, used by a start-up create_all: the
     run fails naming the file and the fix, and the file is never created."""
-    rendering = rendering_for("sync", tmp_path_factory)
-    repo = build_repo(
-        tmp_path_factory.mktemp("tutorial"), rendering, TUTORIAL, "tests", TUTORIAL_EDITS
-    )
+    rendering = rendering_for(api, tmp_path_factory)
+    sources = {**TUTORIAL, **TUTORIAL_BY_API[api]}
+    root = tmp_path_factory.mktemp(f"tutorial-{api}")
+    repo = build_repo(root, rendering, sources, "tests", TUTORIAL_EDITS)
 
     result = run_python(repo, "-m", "pytest", "-p", "no:randomly")
 
     assert result.returncode != 0
-    assert (
-        "ForeignDatabaseError: an engine tried to connect to sqlite+pysqlite:///" in result.stdout
-    )
+    driver = "pysqlite" if api == "sync" else "aiosqlite"
+    refused = f"ForeignDatabaseError: an engine tried to connect to sqlite+{driver}:///"
+    assert refused in result.stdout
     assert "tutorial.db during the tests: make the app take its database URL" in result.stdout
     assert not (repo / "tutorial.db").exists()
 
 
-def test_migrations_that_ignore_the_passed_connection_stop_the_run(
-    tmp_path_factory: pytest.TempPathFactory,
-) -> None:
-    """An env.py that connects where alembic.ini says: the run stops with one line naming the
-    fix, before a single statement reaches the developer's database."""
-    rendering = rendering_for("sync", tmp_path_factory)
+# The line, whatever pytest puts before it: SCHEMA's error, and nothing added after it.
+STOPPED_BY_THE_MIGRATIONS = re.compile(
+    r"SCHEMA: the migrations opened a connection of their own \(.+\) instead of using the one "
+    r"the conftest passed: in env\.py, migrate config\.attributes\['connection'\] when it is "
+    r"set \(see the generated migrations/env\.py\)"
+)
+
+
+def ignoring_env_repo(api: str, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The repo whose env.py ignores the passed connection, with the conftest for ``api``."""
+    rendering = rendering_for(api, tmp_path_factory)
     edits = {key: value for key, value in BLOCK_EDITS.items() if not key.startswith("SCHEMA")}
-    repo = build_repo(
-        tmp_path_factory.mktemp("ignoring-env"), rendering, IGNORING_ENV, "tests", edits
-    )
+    app = {path: SHOP[api][path] for path in ("shop/database.py", "shop/main.py")}
+    sources = {**IGNORING_ENV, **app, **IGNORING_ENV_BY_API[api]}
+    root = tmp_path_factory.mktemp(f"ignoring-env-{api}")
+    return build_repo(root, rendering, sources, "tests", edits)
+
+
+def assert_stopped_by_the_migrations(result: subprocess.CompletedProcess[str]) -> str:
+    """The run stopped with the one line that names the fix in env.py; returns that line."""
+    output = result.stdout + result.stderr
+    assert result.returncode == pytest.ExitCode.USAGE_ERROR, output[-3000:]
+    line = next(line for line in output.splitlines() if "SCHEMA: " in line)
+    assert STOPPED_BY_THE_MIGRATIONS.fullmatch(line[line.index("SCHEMA: ") :].rstrip(" !")), line
+    return line
+
+
+@pytest.mark.parametrize("api", ["sync", "async"])
+def test_migrations_that_ignore_the_passed_connection_stop_the_run(
+    api: str, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """An env.py that connects where its own configuration says (alembic.ini's URL, or the
+    app's settings in an event loop of its own, inside the suite's): the run stops with one
+    line naming the fix, and the developer's SQLite file is never created."""
+    repo = ignoring_env_repo(api, tmp_path_factory)
 
     result = run_python(repo, "-m", "pytest", "-p", "no:randomly")
 
-    assert result.returncode == pytest.ExitCode.USAGE_ERROR, result.stdout[-3000:]
-    assert "SCHEMA: the migrations opened a connection of their own" in result.stdout
-    assert "migrate config.attributes['connection'] when it is set" in result.stdout
+    assert_stopped_by_the_migrations(result)
     assert not (repo / "development.db").exists()
 
 
-# An async app in the shape of a full-stack template: its production driver is asyncpg, a first
-# superuser is seeded, module-scoped token fixtures, polyfactory (and no factory-boy installed),
-# and migrations that run on PostgreSQL only: SCHEMA is the migrations on a server, the
-# metadata on SQLite. Its tests sit in a top-level tests/ folder with no __init__.py.
+@pytest.mark.postgresql
+def test_async_migrations_that_ignore_the_passed_connection_leave_the_developers_database_empty(
+    tmp_path_factory: pytest.TempPathFactory, postgresql_server: URL
+) -> None:
+    """On a server, an async env.py that migrates the app's settings' database (the
+    developer's, through asyncpg) is stopped before its first statement: that database is
+    left without a table."""
+    repo = ignoring_env_repo("async", tmp_path_factory)
+    developers = f"shop_{uuid.uuid4().hex[:8]}_development"
+    create_database(postgresql_server, developers)
+    developers_url = postgresql_server.set(drivername="postgresql+asyncpg", database=developers)
+    test_database = postgresql_server.set(database=f"shop_{uuid.uuid4().hex[:8]}_test")
+    try:
+        result = run_python(
+            repo,
+            "-m",
+            "pytest",
+            "-p",
+            "no:randomly",
+            TEST_DATABASE_URL=test_database.render_as_string(hide_password=False),
+            SHOP_DATABASE_URL=developers_url.render_as_string(hide_password=False),
+        )
+        tables = row_counts(postgresql_server.set(database=developers))
+    finally:
+        drop_database(postgresql_server, developers)
+
+    line = assert_stopped_by_the_migrations(result)
+    assert f"(to postgresql+asyncpg://{postgresql_server.username}@" in line
+    assert developers in line
+    assert tables == {}
+    assert test_database.database not in database_names(postgresql_server)
+
+
+# An app in the shape of a full-stack template, sync and async: a first superuser is seeded,
+# module-scoped token fixtures, polyfactory (and no factory-boy installed), and migrations that
+# run on PostgreSQL only: SCHEMA is the migrations on a server, the metadata on SQLite. Its
+# production driver is asyncpg (async) or psycopg (sync). Its tests sit in a top-level tests/
+# folder with no __init__.py.
 ACCOUNTS = {
     "accounts/__init__.py": "",
     "accounts/settings.py": """
         import os
 
-        DATABASE_URL = os.environ.get(
-            "DATABASE_URL", "postgresql+asyncpg://accounts:accounts@localhost:5432/accounts"
-        )
         FIRST_SUPERUSER = "admin@example.com"
         SECRET = "not a secret"
-    """,
-    "accounts/database.py": """
-        from sqlalchemy.ext.asyncio import async_sessionmaker, create_async_engine
-
-        from accounts.settings import DATABASE_URL
-
-        engine = create_async_engine(DATABASE_URL)
-        SessionLocal = async_sessionmaker(engine, expire_on_commit=False)
 
 
-        async def get_db():
-            async with SessionLocal() as db:
-                yield db
+        def database_url(driver):
+            default = f"postgresql+{driver}://accounts:accounts@localhost:5432/accounts"
+            return os.environ.get("DATABASE_URL", default)
     """,
     "accounts/models.py": """
         from sqlalchemy import String
@@ -668,6 +810,31 @@ ACCOUNTS = {
             password: Mapped[str] = mapped_column(String(100))
             is_superuser: Mapped[bool] = mapped_column(default=False)
     """,
+    "accounts/security.py": """
+        import hashlib
+        import hmac
+
+        from fastapi import HTTPException
+        from pydantic import BaseModel
+
+        from accounts.settings import SECRET
+
+
+        def token_for(email):
+            signature = hmac.new(SECRET.encode(), email.encode(), hashlib.sha256).hexdigest()
+            return f"{email}:{signature}"
+
+
+        def email_of(authorization):
+            email = authorization.removeprefix("Bearer ").rpartition(":")[0]
+            if not hmac.compare_digest(authorization, f"Bearer {token_for(email)}"):
+                raise HTTPException(401, "bad token")
+            return email
+
+
+        class PasswordIn(BaseModel):
+            password: str
+    """,
     "accounts/seed.py": """
         from sqlalchemy import select
 
@@ -678,59 +845,6 @@ ACCOUNTS = {
         def create_first_superuser(session):
             if session.scalar(select(User).where(User.email == FIRST_SUPERUSER)) is None:
                 session.add(User(email=FIRST_SUPERUSER, password="first", is_superuser=True))
-    """,
-    "accounts/main.py": """
-        import hashlib
-        import hmac
-
-        from fastapi import Depends, FastAPI, Header, HTTPException
-        from pydantic import BaseModel
-        from sqlalchemy import select
-        from sqlalchemy.ext.asyncio import AsyncSession
-
-        from accounts.database import get_db
-        from accounts.models import User
-        from accounts.settings import SECRET
-
-        app = FastAPI()
-
-
-        def token_for(email):
-            signature = hmac.new(SECRET.encode(), email.encode(), hashlib.sha256).hexdigest()
-            return f"{email}:{signature}"
-
-
-        async def current_user(authorization: str = Header(), db: AsyncSession = Depends(get_db)):
-            email = authorization.removeprefix("Bearer ").rpartition(":")[0]
-            if not hmac.compare_digest(authorization, f"Bearer {token_for(email)}"):
-                raise HTTPException(401, "bad token")
-            user = await db.scalar(select(User).where(User.email == email))
-            if user is None:
-                raise HTTPException(401, "no such user")
-            return user
-
-
-        class PasswordIn(BaseModel):
-            password: str
-
-
-        @app.get("/users")
-        async def list_users(user=Depends(current_user), db: AsyncSession = Depends(get_db)):
-            return [u.email for u in await db.scalars(select(User).order_by(User.id))]
-
-
-        @app.put("/users/me/password", status_code=204)
-        async def change_password(
-            body: PasswordIn, user=Depends(current_user), db: AsyncSession = Depends(get_db)
-        ):
-            user.password = body.password
-            await db.commit()
-
-
-        @app.delete("/users/me", status_code=204)
-        async def delete_me(user=Depends(current_user), db: AsyncSession = Depends(get_db)):
-            await db.delete(user)
-            await db.commit()
     """,
     "alembic.ini": """
         [alembic]
@@ -766,76 +880,238 @@ ACCOUNTS = {
             # PostgreSQL only: SQLite cannot add a constraint to a table.
             op.execute("ALTER TABLE users ADD CONSTRAINT email_has_at CHECK (email LIKE '%@%')")
     """,
-    "tests/test_accounts.py": """
-        import os
-
-        import pytest
-        from polyfactory.factories.sqlalchemy_factory import SQLAlchemyFactory
-        from sqlalchemy import select
-
-        from accounts.database import engine
-        from accounts.main import token_for
-        from accounts.models import User
-        from accounts.settings import FIRST_SUPERUSER
-        from database_isolation.factory_binding import current_async_session
-
-
-        class UserFactory(SQLAlchemyFactory[User]):
-            __async_session__ = current_async_session
-            __set_primary_key__ = False
-            is_superuser = False
-
-
-        @pytest.fixture(scope="module")
-        def superuser_headers():
-            return {"Authorization": f"Bearer {token_for(FIRST_SUPERUSER)}"}
-
-
-        async def test_the_app_and_the_tests_run_on_the_apps_own_driver(session):
-            driver = (await session.connection()).dialect.driver
-            assert driver == engine.dialect.driver == os.environ["EXPECTED_DRIVER"]
-
-
-        @pytest.mark.parametrize("turn", ["one", "two"])
-        async def test_the_seeded_superuser_is_back_whatever_the_last_test_did(
-            turn, client, superuser_headers
-        ):
-            users = await client.get("/users", headers=superuser_headers)
-            assert users.json() == [FIRST_SUPERUSER]
-            assert (await client.delete("/users/me", headers=superuser_headers)).status_code == 204
-            assert (await client.get("/users", headers=superuser_headers)).status_code == 401
-
-
-        async def test_a_changed_password_reads_fresh(client, session, superuser_headers):
-            statement = select(User).where(User.email == FIRST_SUPERUSER)
-            admin = await session.scalar(statement)  # held: the session's identity map keeps it
-            assert admin.password == "first"
-            response = await client.put(
-                "/users/me/password", json={"password": "changed"}, headers=superuser_headers
-            )
-            assert response.status_code == 204
-            assert (await session.scalar(statement)).password == "changed"
-
-
-        @pytest.mark.parametrize("turn", ["one", "two"])
-        async def test_polyfactory_users_are_gone_in_the_next_test(
-            turn, client, session, superuser_headers
-        ):
-            user = await UserFactory.create_async(email=f"user-{turn}@example.com")
-            users = await client.get("/users", headers=superuser_headers)
-            assert users.json() == [FIRST_SUPERUSER, user.email]
-    """,
-    "pyproject.toml": """
-        [tool.pytest.ini_options]
-        asyncio_mode = "auto"
-        asyncio_default_fixture_loop_scope = "session"
-        asyncio_default_test_loop_scope = "session"
-    """,
     # On the path first (run_python puts src/ there): factory-boy fails to import, as it would
     # in a repo that never installed it.
     "src/factory/__init__.py": """
         raise ModuleNotFoundError("No module named 'factory'", name="factory")
     """,
+}
+ACCOUNTS_BY_API = {
+    "sync": {
+        "accounts/database.py": """
+            from sqlalchemy import create_engine
+            from sqlalchemy.orm import sessionmaker
+
+            from accounts.settings import database_url
+
+            engine = create_engine(database_url("psycopg"))
+            SessionLocal = sessionmaker(engine)
+
+
+            def get_db():
+                with SessionLocal() as db:
+                    yield db
+        """,
+        "accounts/main.py": """
+            from fastapi import Depends, FastAPI, Header, HTTPException
+            from sqlalchemy import select
+            from sqlalchemy.orm import Session
+
+            from accounts.database import get_db
+            from accounts.models import User
+            from accounts.security import PasswordIn, email_of
+
+            app = FastAPI()
+
+
+            def current_user(authorization: str = Header(), db: Session = Depends(get_db)):
+                user = db.scalar(select(User).where(User.email == email_of(authorization)))
+                if user is None:
+                    raise HTTPException(401, "no such user")
+                return user
+
+
+            @app.get("/users")
+            def list_users(user=Depends(current_user), db: Session = Depends(get_db)):
+                return [u.email for u in db.scalars(select(User).order_by(User.id))]
+
+
+            @app.put("/users/me/password", status_code=204)
+            def change_password(
+                body: PasswordIn, user=Depends(current_user), db: Session = Depends(get_db)
+            ):
+                user.password = body.password
+                db.commit()
+
+
+            @app.delete("/users/me", status_code=204)
+            def delete_me(user=Depends(current_user), db: Session = Depends(get_db)):
+                db.delete(user)
+                db.commit()
+        """,
+        "tests/test_accounts.py": """
+            import os
+
+            import pytest
+            from polyfactory.factories.sqlalchemy_factory import SQLAlchemyFactory
+            from sqlalchemy import select
+
+            from accounts.database import engine
+            from accounts.models import User
+            from accounts.security import token_for
+            from accounts.settings import FIRST_SUPERUSER
+            from database_isolation.factory_binding import current_session
+
+
+            class UserFactory(SQLAlchemyFactory[User]):
+                __session__ = current_session
+                __set_primary_key__ = False
+                is_superuser = False
+
+
+            @pytest.fixture(scope="module")
+            def superuser_headers():
+                return {"Authorization": f"Bearer {token_for(FIRST_SUPERUSER)}"}
+
+
+            def test_the_app_and_the_tests_run_on_the_apps_own_driver(session):
+                driver = session.connection().dialect.driver
+                assert driver == engine.dialect.driver == os.environ["EXPECTED_DRIVER"]
+
+
+            @pytest.mark.parametrize("turn", ["one", "two"])
+            def test_the_seeded_superuser_is_back_whatever_the_last_test_did(
+                turn, client, superuser_headers
+            ):
+                assert client.get("/users", headers=superuser_headers).json() == [FIRST_SUPERUSER]
+                assert client.delete("/users/me", headers=superuser_headers).status_code == 204
+                assert client.get("/users", headers=superuser_headers).status_code == 401
+
+
+            def test_a_changed_password_reads_fresh(client, session, superuser_headers):
+                admin = session.scalar(select(User).where(User.email == FIRST_SUPERUSER))
+                assert admin.password == "first"  # held: the session's identity map keeps it
+                response = client.put(
+                    "/users/me/password", json={"password": "changed"}, headers=superuser_headers
+                )
+                assert response.status_code == 204
+                assert admin.password == "changed"
+
+
+            @pytest.mark.parametrize("turn", ["one", "two"])
+            def test_polyfactory_users_are_gone_in_the_next_test(
+                turn, client, session, superuser_headers
+            ):
+                user = UserFactory.create_sync(email=f"user-{turn}@example.com")
+                users = client.get("/users", headers=superuser_headers)
+                assert users.json() == [FIRST_SUPERUSER, user.email]
+        """,
+    },
+    "async": {
+        "accounts/database.py": """
+            from sqlalchemy.ext.asyncio import async_sessionmaker, create_async_engine
+
+            from accounts.settings import database_url
+
+            engine = create_async_engine(database_url("asyncpg"))
+            SessionLocal = async_sessionmaker(engine, expire_on_commit=False)
+
+
+            async def get_db():
+                async with SessionLocal() as db:
+                    yield db
+        """,
+        "accounts/main.py": """
+            from fastapi import Depends, FastAPI, Header, HTTPException
+            from sqlalchemy import select
+            from sqlalchemy.ext.asyncio import AsyncSession
+
+            from accounts.database import get_db
+            from accounts.models import User
+            from accounts.security import PasswordIn, email_of
+
+            app = FastAPI()
+
+
+            async def current_user(
+                authorization: str = Header(), db: AsyncSession = Depends(get_db)
+            ):
+                user = await db.scalar(select(User).where(User.email == email_of(authorization)))
+                if user is None:
+                    raise HTTPException(401, "no such user")
+                return user
+
+
+            @app.get("/users")
+            async def list_users(user=Depends(current_user), db: AsyncSession = Depends(get_db)):
+                return [u.email for u in await db.scalars(select(User).order_by(User.id))]
+
+
+            @app.put("/users/me/password", status_code=204)
+            async def change_password(
+                body: PasswordIn, user=Depends(current_user), db: AsyncSession = Depends(get_db)
+            ):
+                user.password = body.password
+                await db.commit()
+
+
+            @app.delete("/users/me", status_code=204)
+            async def delete_me(user=Depends(current_user), db: AsyncSession = Depends(get_db)):
+                await db.delete(user)
+                await db.commit()
+        """,
+        "tests/test_accounts.py": """
+            import os
+
+            import pytest
+            from polyfactory.factories.sqlalchemy_factory import SQLAlchemyFactory
+            from sqlalchemy import select
+
+            from accounts.database import engine
+            from accounts.models import User
+            from accounts.security import token_for
+            from accounts.settings import FIRST_SUPERUSER
+            from database_isolation.factory_binding import current_async_session
+
+
+            class UserFactory(SQLAlchemyFactory[User]):
+                __async_session__ = current_async_session
+                __set_primary_key__ = False
+                is_superuser = False
+
+
+            @pytest.fixture(scope="module")
+            def superuser_headers():
+                return {"Authorization": f"Bearer {token_for(FIRST_SUPERUSER)}"}
+
+
+            async def test_the_app_and_the_tests_run_on_the_apps_own_driver(session):
+                driver = (await session.connection()).dialect.driver
+                assert driver == engine.dialect.driver == os.environ["EXPECTED_DRIVER"]
+
+
+            @pytest.mark.parametrize("turn", ["one", "two"])
+            async def test_the_seeded_superuser_is_back_whatever_the_last_test_did(
+                turn, client, superuser_headers
+            ):
+                users = await client.get("/users", headers=superuser_headers)
+                assert users.json() == [FIRST_SUPERUSER]
+                deleted = await client.delete("/users/me", headers=superuser_headers)
+                assert deleted.status_code == 204
+                assert (await client.get("/users", headers=superuser_headers)).status_code == 401
+
+
+            async def test_a_changed_password_reads_fresh(client, session, superuser_headers):
+                statement = select(User).where(User.email == FIRST_SUPERUSER)
+                admin = await session.scalar(statement)  # held: the session's identity map keeps it
+                assert admin.password == "first"
+                response = await client.put(
+                    "/users/me/password", json={"password": "changed"}, headers=superuser_headers
+                )
+                assert response.status_code == 204
+                assert (await session.scalar(statement)).password == "changed"
+
+
+            @pytest.mark.parametrize("turn", ["one", "two"])
+            async def test_polyfactory_users_are_gone_in_the_next_test(
+                turn, client, session, superuser_headers
+            ):
+                user = await UserFactory.create_async(email=f"user-{turn}@example.com")
+                users = await client.get("/users", headers=superuser_headers)
+                assert users.json() == [FIRST_SUPERUSER, user.email]
+        """,
+        "pyproject.toml": ASYNC_PYPROJECT,
+    },
 }
 ACCOUNTS_EDITS = {
     "from hero_service.db import (\n    get_session_factory as app_session_dependency,\n)": (
@@ -851,19 +1127,41 @@ ACCOUNTS_EDITS = {
     "SEED: schema.Seed | None = None": "from accounts.seed import create_first_superuser as SEED",
 }
 ACCOUNTS_TESTS = 6
+# The driver the accounts app runs on in production, which its tests must run on too.
+ACCOUNTS_DRIVERS = {"sync": "psycopg", "async": "asyncpg"}
+ON_SQLITE_DRIVERS = {"sync": "pysqlite", "async": "aiosqlite"}
+
+
+@pytest.fixture(scope="module", params=["sync", "async"])
+def accounts_api(request: pytest.FixtureRequest) -> str:
+    """The accounts app's api: sync or async."""
+    api: str = request.param
+    return api
 
 
 @pytest.fixture(scope="module")
-def accounts(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The accounts repo, with the conftest of an async project."""
-    rendering = rendering_for("async", tmp_path_factory)
-    root = tmp_path_factory.mktemp("accounts")
-    return build_repo(root, rendering, ACCOUNTS, "tests", ACCOUNTS_EDITS)
+def accounts(accounts_api: str, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The accounts repo, with the conftest of a project generated for the same api."""
+    rendering = rendering_for(accounts_api, tmp_path_factory)
+    root = tmp_path_factory.mktemp(f"accounts-{accounts_api}")
+    sources = {**ACCOUNTS, **ACCOUNTS_BY_API[accounts_api]}
+    return build_repo(root, rendering, sources, "tests", ACCOUNTS_EDITS)
+
+
+def files_in(repo: Path) -> set[Path]:
+    """The repo's files, Python's and pytest's caches aside."""
+    caches = {"__pycache__", ".pytest_cache"}
+    return {
+        path.relative_to(repo)
+        for path in repo.rglob("*")
+        if path.is_file() and not caches.intersection(path.relative_to(repo).parts)
+    }
 
 
 def run_accounts(accounts: Path, test_database_url: str, driver: str) -> str:
     """The accounts suite's summary, run where factory-boy cannot be imported; its first test
-    checks that the app and the tests connect with ``driver``."""
+    checks that the app and the tests connect with ``driver``. The run leaves no file behind."""
+    files_before = files_in(accounts)
     result = run_python(
         accounts,
         "-m",
@@ -873,31 +1171,69 @@ def run_accounts(accounts: Path, test_database_url: str, driver: str) -> str:
         TEST_DATABASE_URL=test_database_url,
         EXPECTED_DRIVER=driver,
     )
-    return assert_suite_passed(result)
+    summary = assert_suite_passed(result)
+    assert files_in(accounts) == files_before
+    return summary
 
 
-def test_copied_conftest_isolates_an_async_app_on_sqlite(accounts: Path) -> None:
+def test_copied_conftest_isolates_the_accounts_app_on_sqlite(
+    accounts: Path, accounts_api: str
+) -> None:
     """A seeded first superuser every test starts with, a module-scoped token, polyfactory's
-    create_async, fresh reads, no factory-boy installed; tables from metadata, since the
-    migrations are PostgreSQL's. On SQLite the app's driver is aiosqlite."""
-    summary = run_accounts(accounts, "", "aiosqlite")
+    create_sync or create_async, fresh reads, no factory-boy installed; tables from metadata,
+    since the migrations are PostgreSQL's. On SQLite the app's driver is pysqlite or aiosqlite."""
+    summary = run_accounts(accounts, "", ON_SQLITE_DRIVERS[accounts_api])
 
     assert f"{ACCOUNTS_TESTS} passed" in summary
 
 
 @pytest.mark.postgresql
-def test_copied_conftest_runs_an_asyncpg_app_on_its_own_driver(
-    accounts: Path, postgresql_server: URL
+def test_copied_conftest_runs_the_accounts_app_on_its_own_driver(
+    accounts: Path, accounts_api: str, postgresql_server: URL
 ) -> None:
-    """TEST_DATABASE_URL names asyncpg: the app and the tests run on asyncpg (the database
-    created and migrated through psycopg), its PostgreSQL-only migrations build the schema,
-    and the test database the run created is gone afterwards."""
+    """TEST_DATABASE_URL names the app's driver (asyncpg async, psycopg sync): the app and the
+    tests run on it (the database created and migrated through psycopg), its PostgreSQL-only
+    migrations build the schema, and the test database the run created is gone afterwards."""
+    driver = ACCOUNTS_DRIVERS[accounts_api]
     name = f"accounts_{uuid.uuid4().hex[:8]}_test"
-    url = postgresql_server.set(drivername="postgresql+asyncpg", database=name)
+    url = postgresql_server.set(drivername=f"postgresql+{driver}", database=name)
 
-    summary = run_accounts(accounts, url.render_as_string(hide_password=False), "asyncpg")
+    summary = run_accounts(accounts, url.render_as_string(hide_password=False), driver)
 
     assert f"{ACCOUNTS_TESTS} passed" in summary
+    assert name not in database_names(postgresql_server)
+
+
+# The generated app's tests that read what the driver reports: a violated constraint's name (the
+# 409s) and, through a served app on its own engine, the connect-timeout argument.
+ON_ITS_DRIVER = [
+    "tests/test_teams_api.py",
+    "tests/test_operability.py::test_sql_echo_logs_the_statements_of_a_request_with_its_id",
+]
+
+
+@pytest.mark.postgresql
+def test_the_generated_async_app_runs_on_asyncpg(
+    tmp_path_factory: pytest.TempPathFactory, postgresql_server: URL
+) -> None:
+    """The async PostgreSQL rendering with TEST_DATABASE_URL naming asyncpg: its app reads a
+    violated constraint from asyncpg's error as from psycopg's, and its engine connects with
+    asyncpg's name for the connect timeout; the test database the run made is gone after."""
+    rendering = render(
+        tmp_path_factory.mktemp("on-asyncpg"), orm="sqlalchemy", api="async", database="postgresql"
+    )
+    name = f"on_asyncpg_{uuid.uuid4().hex[:8]}_test"
+    url = postgresql_server.set(drivername="postgresql+asyncpg", database=name)
+
+    result = run_python(
+        rendering.path,
+        "-m",
+        "pytest",
+        *ON_ITS_DRIVER,
+        TEST_DATABASE_URL=url.render_as_string(hide_password=False),
+    )
+
+    assert_suite_passed(result)
     assert name not in database_names(postgresql_server)
 
 

@@ -412,6 +412,8 @@ def create_and_migrate(
         except Exception as error:
             if created:
                 drop_database_if_exists(server, str(url.database))
+            if isinstance(error, pytest.exit.Exception):  # SCHEMA's own line: it names the fix
+                raise pytest.UsageError(error.msg) from None
             gone = " (this run created it, and dropped it again)" if created else ""
             reason = " ".join(f"{type(error).__name__}: {error}".split())[:300]
             raise pytest.UsageError(
