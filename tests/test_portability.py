@@ -16,9 +16,11 @@ import subprocess
 import textwrap
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from sqlalchemy import inspect
 from sqlalchemy.engine import URL
 
 from tests.conftest import (
@@ -501,8 +503,12 @@ ASYNC_PYPROJECT = """
     asyncio_default_test_loop_scope = "session"
 """
 
-# A tutorial-style app: a module-level engine on its own SQLite file, and a start-up that
-# creates the tables on it. Copied as is, its start-up must be refused before the file exists.
+# The driver a foreign app's own engine uses on a server, per api: the one its tests must run on.
+SERVER_DRIVERS = {"sync": "psycopg", "async": "asyncpg"}
+
+# A tutorial-style app: a module-level engine on its own SQLite file (or the developer's server
+# database TUTORIAL_DATABASE_URL names), and a start-up that creates the tables on it. Copied as
+# is, its start-up must be refused before the file exists, or the database gets a table.
 TUTORIAL = {
     "tutorial/__init__.py": "",
     "tutorial/models.py": MODELS,
@@ -510,6 +516,7 @@ TUTORIAL = {
 TUTORIAL_BY_API = {
     "sync": {
         "tutorial/main.py": """
+            import os
             from contextlib import asynccontextmanager
 
             from fastapi import Depends, FastAPI
@@ -518,9 +525,9 @@ TUTORIAL_BY_API = {
 
             from tutorial.models import Base, Product
 
-            engine = create_engine(
-                "sqlite:///./tutorial.db", connect_args={"check_same_thread": False}
-            )
+            url = os.environ.get("TUTORIAL_DATABASE_URL", "sqlite:///./tutorial.db")
+            connect_args = {"check_same_thread": False} if url.startswith("sqlite") else {}
+            engine = create_engine(url, connect_args=connect_args)
 
 
             @asynccontextmanager
@@ -548,6 +555,7 @@ TUTORIAL_BY_API = {
     },
     "async": {
         "tutorial/main.py": """
+            import os
             from contextlib import asynccontextmanager
 
             from fastapi import Depends, FastAPI
@@ -556,7 +564,8 @@ TUTORIAL_BY_API = {
 
             from tutorial.models import Base, Product
 
-            engine = create_async_engine("sqlite+aiosqlite:///./tutorial.db")
+            url = os.environ.get("TUTORIAL_DATABASE_URL", "sqlite+aiosqlite:///./tutorial.db")
+            engine = create_async_engine(url)
 
 
             @asynccontextmanager
@@ -680,16 +689,38 @@ IGNORING_ENV_BY_API = {
 }
 
 
+def tutorial_repo(api: str, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The tutorial-style repo, with the conftest of a project generated for ``api``."""
+    rendering = rendering_for(api, tmp_path_factory)
+    sources = {**TUTORIAL, **TUTORIAL_BY_API[api]}
+    root = tmp_path_factory.mktemp(f"tutorial-{api}")
+    return build_repo(root, rendering, sources, "tests", TUTORIAL_EDITS)
+
+
+@contextmanager
+def developers_database(server: URL, app: str) -> Iterator[URL]:
+    """A developer's database for ``app`` on ``server`` (not a test one), dropped afterwards."""
+    name = f"{app}_{uuid.uuid4().hex[:8]}_development"
+    create_database(server, name)
+    try:
+        yield server.set(database=name)
+    finally:
+        drop_database(server, name)
+
+
+def table_names(database: URL) -> set[str]:
+    """Every table in ``database``, Alembic's bookkeeping table included."""
+    with connected(database) as connection:
+        return set(inspect(connection).get_table_names())
+
+
 @pytest.mark.parametrize("api", ["sync", "async"])
 def test_an_app_whose_start_up_builds_its_own_engine_is_stopped_before_it_connects(
     api: str, tmp_path_factory: pytest.TempPathFactory
 ) -> None:
     """A module-level engine on the app's own SQLite file, used by a start-up create_all: the
     run fails naming the file and the fix, and the file is never created."""
-    rendering = rendering_for(api, tmp_path_factory)
-    sources = {**TUTORIAL, **TUTORIAL_BY_API[api]}
-    root = tmp_path_factory.mktemp(f"tutorial-{api}")
-    repo = build_repo(root, rendering, sources, "tests", TUTORIAL_EDITS)
+    repo = tutorial_repo(api, tmp_path_factory)
 
     result = run_python(repo, "-m", "pytest", "-p", "no:randomly")
 
@@ -699,6 +730,41 @@ def test_an_app_whose_start_up_builds_its_own_engine_is_stopped_before_it_connec
     assert refused in result.stdout
     assert "tutorial.db during the tests: make the app take its database URL" in result.stdout
     assert not (repo / "tutorial.db").exists()
+
+
+@pytest.mark.postgresql
+@pytest.mark.parametrize("api", ["sync", "async"])
+def test_an_app_whose_start_up_builds_its_own_engine_leaves_the_developers_database_empty(
+    api: str, tmp_path_factory: pytest.TempPathFactory, postgresql_server: URL
+) -> None:
+    """On a server, the module-level engine aims at the developer's database (through psycopg,
+    or asyncpg): the start-up's create_all is refused with that engine's URL, so the database
+    is left without a table, and the test database the run created is gone afterwards."""
+    repo = tutorial_repo(api, tmp_path_factory)
+    driver = SERVER_DRIVERS[api]
+    test_database = postgresql_server.set(database=f"tutorial_{uuid.uuid4().hex[:8]}_test")
+    with developers_database(postgresql_server, "tutorial") as developers:
+        developers_url = developers.set(drivername=f"postgresql+{driver}")
+        result = run_python(
+            repo,
+            "-m",
+            "pytest",
+            "-p",
+            "no:randomly",
+            TEST_DATABASE_URL=test_database.render_as_string(hide_password=False),
+            TUTORIAL_DATABASE_URL=developers_url.render_as_string(hide_password=False),
+        )
+        tables = table_names(developers)
+
+    assert tables == set()
+    assert test_database.database not in database_names(postgresql_server)
+    assert result.returncode != 0
+    server = f"{postgresql_server.username}@{postgresql_server.host}:{postgresql_server.port}"
+    refused = (
+        f"ForeignDatabaseError: an engine tried to connect to postgresql+{driver}://{server}/"
+        f"{developers.database} during the tests: make the app take its database URL"
+    )
+    assert refused in result.stdout, result.stdout[-3000:]
 
 
 # The line, whatever pytest puts before it: SCHEMA's error, and nothing added after it.
@@ -1127,8 +1193,6 @@ ACCOUNTS_EDITS = {
     "SEED: schema.Seed | None = None": "from accounts.seed import create_first_superuser as SEED",
 }
 ACCOUNTS_TESTS = 6
-# The driver the accounts app runs on in production, which its tests must run on too.
-ACCOUNTS_DRIVERS = {"sync": "psycopg", "async": "asyncpg"}
 ON_SQLITE_DRIVERS = {"sync": "pysqlite", "async": "aiosqlite"}
 
 
@@ -1194,7 +1258,7 @@ def test_copied_conftest_runs_the_accounts_app_on_its_own_driver(
     """TEST_DATABASE_URL names the app's driver (asyncpg async, psycopg sync): the app and the
     tests run on it (the database created and migrated through psycopg), its PostgreSQL-only
     migrations build the schema, and the test database the run created is gone afterwards."""
-    driver = ACCOUNTS_DRIVERS[accounts_api]
+    driver = SERVER_DRIVERS[accounts_api]
     name = f"accounts_{uuid.uuid4().hex[:8]}_test"
     url = postgresql_server.set(drivername=f"postgresql+{driver}", database=name)
 
