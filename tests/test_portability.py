@@ -607,9 +607,10 @@ TUTORIAL_EDITS = {
 }
 
 # A repo whose migrations/env.py ignores the connection the conftest passes and connects to the
-# database its own configuration names (the developer's): alembic.ini's URL (sync), or the app's
-# settings, through an engine and an event loop of its own (async, as Alembic's async template
-# does). SCHEMA, as generated, names that alembic.ini.
+# database its own configuration names (the developer's): alembic.ini's URL unless
+# SHOP_DATABASE_URL overrides it (sync), or the app's settings, through an engine and an event
+# loop of its own (async, as Alembic's async template does). SCHEMA, as generated, names that
+# alembic.ini.
 IGNORING_ENV = {
     "shop/__init__.py": "",
     "shop/models.py": MODELS,
@@ -638,11 +639,15 @@ IGNORING_ENV_BY_API = {
             sqlalchemy.url = sqlite:///./development.db
         """,
         "migrations/env.py": """
+            import os
+
             from alembic import context
             from sqlalchemy import engine_from_config, pool
 
             config = context.config
             section = config.get_section(config.config_ini_section)
+            if "SHOP_DATABASE_URL" in os.environ:
+                section["sqlalchemy.url"] = os.environ["SHOP_DATABASE_URL"]
             connectable = engine_from_config(section, prefix="sqlalchemy.", poolclass=pool.NullPool)
             with connectable.connect() as connection:
                 context.configure(connection=connection)
@@ -810,18 +815,18 @@ def test_migrations_that_ignore_the_passed_connection_stop_the_run(
 
 
 @pytest.mark.postgresql
-def test_async_migrations_that_ignore_the_passed_connection_leave_the_developers_database_empty(
-    tmp_path_factory: pytest.TempPathFactory, postgresql_server: URL
+@pytest.mark.parametrize("api", ["sync", "async"])
+def test_migrations_that_ignore_the_passed_connection_leave_the_developers_database_empty(
+    api: str, tmp_path_factory: pytest.TempPathFactory, postgresql_server: URL
 ) -> None:
-    """On a server, an async env.py that migrates the app's settings' database (the
-    developer's, through asyncpg) is stopped before its first statement: that database is
-    left without a table."""
-    repo = ignoring_env_repo("async", tmp_path_factory)
-    developers = f"shop_{uuid.uuid4().hex[:8]}_development"
-    create_database(postgresql_server, developers)
-    developers_url = postgresql_server.set(drivername="postgresql+asyncpg", database=developers)
+    """On a server, an env.py that migrates the developer's database (alembic.ini's URL through
+    psycopg, or the app's settings' through asyncpg) is stopped before its first statement:
+    that database is left without a table, and the test database the run created is gone."""
+    repo = ignoring_env_repo(api, tmp_path_factory)
+    driver = SERVER_DRIVERS[api]
     test_database = postgresql_server.set(database=f"shop_{uuid.uuid4().hex[:8]}_test")
-    try:
+    with developers_database(postgresql_server, "shop") as developers:
+        developers_url = developers.set(drivername=f"postgresql+{driver}")
         result = run_python(
             repo,
             "-m",
@@ -831,15 +836,13 @@ def test_async_migrations_that_ignore_the_passed_connection_leave_the_developers
             TEST_DATABASE_URL=test_database.render_as_string(hide_password=False),
             SHOP_DATABASE_URL=developers_url.render_as_string(hide_password=False),
         )
-        tables = row_counts(postgresql_server.set(database=developers))
-    finally:
-        drop_database(postgresql_server, developers)
+        tables = table_names(developers)
 
-    line = assert_stopped_by_the_migrations(result)
-    assert f"(to postgresql+asyncpg://{postgresql_server.username}@" in line
-    assert developers in line
-    assert tables == {}
+    assert tables == set()
     assert test_database.database not in database_names(postgresql_server)
+    line = assert_stopped_by_the_migrations(result)
+    assert f"(to postgresql+{driver}://{postgresql_server.username}@" in line
+    assert developers.database in line
 
 
 # An app in the shape of a full-stack template, sync and async: a first superuser is seeded,
