@@ -480,11 +480,11 @@ def shop_test_database(postgresql_server: URL) -> Iterator[URL]:
 
 @pytest.mark.postgresql
 def test_copied_conftest_isolates_the_shop_on_postgresql(
-    shop: Path, shop_test_database: URL
+    shop: Path, shop_test_database: URL, postgresql_server: URL
 ) -> None:
-    """With two workers, each on its own clone of the seeded database: the suite passes, and
-    the test database it found is left with its tables created from metadata and nothing in
-    them but the seed."""
+    """With two workers, each on its own clone of the seeded database: the suite passes, the
+    test database it found is left with its tables created from metadata and nothing in them
+    but the seed, and no worker's clone is left on the server."""
     url = shop_test_database.render_as_string(hide_password=False)
 
     summary = assert_suite_passed(
@@ -493,6 +493,8 @@ def test_copied_conftest_isolates_the_shop_on_postgresql(
 
     assert f"{SHOP_TESTS} passed" in summary
     assert row_counts(shop_test_database) == {"products": 1}  # the seed: the starting state
+    clone = f"{str(shop_test_database.database).removesuffix('_test')}_gw"  # shop_1234_gw0_...
+    assert {name for name in database_names(postgresql_server) if name.startswith(clone)} == set()
 
 
 # What an async repo's pyproject.toml tells pytest-asyncio (its tests in a top-level tests/).
