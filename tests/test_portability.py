@@ -16,7 +16,6 @@ import subprocess
 import textwrap
 import uuid
 from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -704,15 +703,36 @@ def tutorial_repo(api: str, tmp_path_factory: pytest.TempPathFactory) -> Path:
     return build_repo(root, rendering, sources, "tests", TUTORIAL_EDITS)
 
 
-@contextmanager
-def developers_database(server: URL, app: str) -> Iterator[URL]:
-    """A developer's database for ``app`` on ``server`` (not a test one), dropped afterwards."""
-    name = f"{app}_{uuid.uuid4().hex[:8]}_development"
-    create_database(server, name)
+def run_beside_a_developers_database(
+    repo: Path, server: URL, app: str, variable: str, drivername: str
+) -> tuple[subprocess.CompletedProcess[str], str]:
+    """The repo's suite on a test database of its own, ``variable`` naming a developer's
+    database on ``server`` (through ``drivername``), as the app's configuration would. Asserts
+    that the run left that database without a table and dropped the test database it created;
+    returns the run and the developer database's name. Both are dropped afterwards."""
+    developers = f"{app}_{uuid.uuid4().hex[:8]}_development"
+    test_database = f"{app}_{uuid.uuid4().hex[:8]}_test"
+    urls = {
+        "TEST_DATABASE_URL": server.set(database=test_database),
+        variable: server.set(drivername=drivername, database=developers),
+    }
+    create_database(server, developers)
     try:
-        yield server.set(database=name)
+        result = run_python(
+            repo,
+            "-m",
+            "pytest",
+            "-p",
+            "no:randomly",
+            **{name: url.render_as_string(hide_password=False) for name, url in urls.items()},
+        )
+        output = result.stdout[-3000:] + result.stderr[-2000:]
+        assert table_names(server.set(database=developers)) == set(), output
+        assert test_database not in database_names(server), f"{test_database} was left\n{output}"
     finally:
-        drop_database(server, name)
+        drop_database(server, developers)
+        drop_database(server, test_database)
+    return result, developers
 
 
 def table_names(database: URL) -> set[str]:
@@ -749,27 +769,16 @@ def test_an_app_whose_start_up_builds_its_own_engine_leaves_the_developers_datab
     is left without a table, and the test database the run created is gone afterwards."""
     repo = tutorial_repo(api, tmp_path_factory)
     driver = SERVER_DRIVERS[api]
-    test_database = postgresql_server.set(database=f"tutorial_{uuid.uuid4().hex[:8]}_test")
-    with developers_database(postgresql_server, "tutorial") as developers:
-        developers_url = developers.set(drivername=f"postgresql+{driver}")
-        result = run_python(
-            repo,
-            "-m",
-            "pytest",
-            "-p",
-            "no:randomly",
-            TEST_DATABASE_URL=test_database.render_as_string(hide_password=False),
-            TUTORIAL_DATABASE_URL=developers_url.render_as_string(hide_password=False),
-        )
-        tables = table_names(developers)
 
-    assert tables == set()
-    assert test_database.database not in database_names(postgresql_server)
+    result, developers = run_beside_a_developers_database(
+        repo, postgresql_server, "tutorial", "TUTORIAL_DATABASE_URL", f"postgresql+{driver}"
+    )
+
     assert result.returncode != 0
     server = f"{postgresql_server.username}@{postgresql_server.host}:{postgresql_server.port}"
     refused = (
         f"ForeignDatabaseError: an engine tried to connect to postgresql+{driver}://{server}/"
-        f"{developers.database} during the tests: make the app take its database URL"
+        f"{developers} during the tests: make the app take its database URL"
     )
     assert refused in result.stdout, result.stdout[-3000:]
 
@@ -826,25 +835,14 @@ def test_migrations_that_ignore_the_passed_connection_leave_the_developers_datab
     that database is left without a table, and the test database the run created is gone."""
     repo = ignoring_env_repo(api, tmp_path_factory)
     driver = SERVER_DRIVERS[api]
-    test_database = postgresql_server.set(database=f"shop_{uuid.uuid4().hex[:8]}_test")
-    with developers_database(postgresql_server, "shop") as developers:
-        developers_url = developers.set(drivername=f"postgresql+{driver}")
-        result = run_python(
-            repo,
-            "-m",
-            "pytest",
-            "-p",
-            "no:randomly",
-            TEST_DATABASE_URL=test_database.render_as_string(hide_password=False),
-            SHOP_DATABASE_URL=developers_url.render_as_string(hide_password=False),
-        )
-        tables = table_names(developers)
 
-    assert tables == set()
-    assert test_database.database not in database_names(postgresql_server)
+    result, developers = run_beside_a_developers_database(
+        repo, postgresql_server, "shop", "SHOP_DATABASE_URL", f"postgresql+{driver}"
+    )
+
     line = assert_stopped_by_the_migrations(result)
     assert f"(to postgresql+{driver}://{postgresql_server.username}@" in line
-    assert developers.database in line
+    assert developers in line
 
 
 # An app in the shape of a full-stack template, sync and async: a first superuser is seeded,
