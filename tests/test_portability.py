@@ -5,8 +5,10 @@ dependency, tables from metadata instead of Alembic) receives the generated test
 and tests/database_isolation/; only the conftest's "Adapt this block" is edited, as README.md
 tells a user to. Its own small suite then proves the isolation there, on SQLite and on PostgreSQL.
 An accounts app (a seeded superuser, polyfactory without factory-boy, migrations for PostgreSQL
-only; sync on psycopg, async on asyncpg) does the same on its own driver; two more apps must be
-stopped.
+only; sync on psycopg, async on asyncpg) does the same on its own driver. Three more apps must be
+stopped (a start-up create_all on a module-level engine; an env.py that ignores the passed
+connection, or connects through a creator of its own) before the developer's database, a file or
+a server's, gets a table, and the test database such a run created is dropped again.
 """
 
 import difflib
@@ -791,12 +793,17 @@ STOPPED_BY_THE_MIGRATIONS = re.compile(
 )
 
 
-def ignoring_env_repo(api: str, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The repo whose env.py ignores the passed connection, with the conftest for ``api``."""
+def ignoring_env_repo(
+    api: str, tmp_path_factory: pytest.TempPathFactory, env_py: str | None = None
+) -> Path:
+    """The repo whose env.py (``env_py`` when given) ignores the passed connection, with the
+    conftest for ``api``."""
     rendering = rendering_for(api, tmp_path_factory)
     edits = {key: value for key, value in BLOCK_EDITS.items() if not key.startswith("SCHEMA")}
     app = {path: SHOP[api][path] for path in ("shop/database.py", "shop/main.py")}
     sources = {**IGNORING_ENV, **app, **IGNORING_ENV_BY_API[api]}
+    if env_py is not None:
+        sources["migrations/env.py"] = env_py
     root = tmp_path_factory.mktemp(f"ignoring-env-{api}")
     return build_repo(root, rendering, sources, "tests", edits)
 
@@ -843,6 +850,49 @@ def test_migrations_that_ignore_the_passed_connection_leave_the_developers_datab
     line = assert_stopped_by_the_migrations(result)
     assert f"(to postgresql+{driver}://{postgresql_server.username}@" in line
     assert developers in line
+
+
+# An env.py whose engine connects through a creator of its own, as cloud databases' Python
+# connectors hand out: SQLAlchemy then calls no do_connect hook, and only the check of the
+# database the server opened (guard.py) stands between the migrations and the developer's.
+CONNECTOR_ENV_PY = """
+    import os
+
+    import psycopg
+    from alembic import context
+    from sqlalchemy import create_engine, pool
+
+
+    def connect():
+        return psycopg.connect(os.environ["SHOP_DATABASE_URL"])
+
+
+    connectable = create_engine("postgresql+psycopg://", creator=connect, poolclass=pool.NullPool)
+    with connectable.connect() as connection:
+        context.configure(connection=connection)
+        with context.begin_transaction():
+            context.run_migrations()
+"""
+
+
+@pytest.mark.postgresql
+def test_migrations_through_a_connector_of_their_own_leave_no_test_database_behind(
+    tmp_path_factory: pytest.TempPathFactory, postgresql_server: URL
+) -> None:
+    """An env.py connecting to the developer's database through a creator of its own: the
+    check of the database the server opened stops the run in one line before any DDL, that
+    database is left without a table, and the test database the run created is dropped."""
+    repo = ignoring_env_repo("sync", tmp_path_factory, CONNECTOR_ENV_PY)
+
+    result, developers = run_beside_a_developers_database(
+        repo, postgresql_server, "shop", "SHOP_DATABASE_URL", "postgresql"
+    )
+
+    output = result.stdout + result.stderr
+    assert result.returncode == pytest.ExitCode.USAGE_ERROR, output[-3000:]
+    opened = f"ERROR: the server opened database '{developers}' on "
+    assert opened in output, output[-3000:]
+    assert "which is not a test database: the suite stopped before sending anything" in output
 
 
 # An app in the shape of a full-stack template, sync and async: a first superuser is seeded,

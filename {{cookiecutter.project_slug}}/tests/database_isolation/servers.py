@@ -392,7 +392,8 @@ def create_and_migrate(
     """Create the server database unless it exists, and build its schema with ``migrate``.
 
     The run takes its lock first, and keeps it to the end: a later run knows by it that this
-    run's databases are still in use. A database it created is dropped if the migration fails.
+    run's databases are still in use. A database it created is dropped if the migration fails
+    or a guard stops it.
     """
     run = config.stash[RUN]
     config.stash[MIGRATION] = migrate
@@ -407,11 +408,11 @@ def create_and_migrate(
         config.stash[CREATED_DATABASE] = created
         try:
             migrate_database(url, migrate)
-        except pytest.UsageError:
-            raise
         except Exception as error:
             if created:
                 drop_database_if_exists(server, str(url.database))
+            if isinstance(error, pytest.UsageError):  # a guard's line: it says what happened
+                raise
             if isinstance(error, pytest.exit.Exception):  # SCHEMA's own line: it names the fix
                 raise pytest.UsageError(error.msg) from None
             gone = " (this run created it, and dropped it again)" if created else ""
