@@ -207,11 +207,17 @@ SHOP = {
     },
     "async": {
         "shop/database.py": """
-            from sqlalchemy.ext.asyncio import async_sessionmaker, create_async_engine
+            from asyncio import current_task
+
+            from sqlalchemy.ext.asyncio import (
+                async_scoped_session,
+                async_sessionmaker,
+                create_async_engine,
+            )
 
             engine = create_async_engine("sqlite+aiosqlite:///./shop.db")
             SessionLocal = async_sessionmaker(engine, expire_on_commit=False)
-            db_session = SessionLocal  # the import job's, no dependency
+            db_session = async_scoped_session(SessionLocal, current_task)  # the import job's
 
 
             async def get_db():
@@ -225,7 +231,7 @@ SHOP = {
             from sqlalchemy.exc import IntegrityError
             from sqlalchemy.ext.asyncio import AsyncSession
 
-            from shop.database import db_session, get_db
+            from shop.database import SessionLocal, db_session, get_db
             from shop.models import Product
 
             app = FastAPI()
@@ -238,9 +244,16 @@ SHOP = {
 
             @app.post("/products/imported", status_code=201)
             async def import_product(body: ProductIn):
-                async with db_session() as db:
+                async with SessionLocal() as db:  # no dependency: straight from the sessionmaker
                     db.add(Product(name=body.name))
                     await db.commit()
+                return {"name": body.name}
+
+
+            @app.post("/products/imported/scoped", status_code=201)
+            async def import_product_in_the_tasks_session(body: ProductIn):
+                db_session.add(Product(name=body.name))  # the task's session, no dependency
+                await db_session.commit()
                 return {"name": body.name}
 
 
@@ -326,12 +339,11 @@ SHOP = {
 
 
             @pytest.mark.parametrize("turn", ["one", "two"])
-            async def test_a_module_level_sessionmaker_commits_into_a_savepoint(
-                turn, client, session
-            ):
-                response = await client.post("/products/imported", json={"name": "Imported"})
-                assert response.status_code == 201
-                assert await count_products(session) == 2  # the seed's and this test's, no other
+            async def test_module_level_sessions_commit_into_savepoints(turn, client, session):
+                for path in ("/products/imported", "/products/imported/scoped"):
+                    response = await client.post(path, json={"name": path})
+                    assert response.status_code == 201
+                assert await count_products(session) == 3  # the seed's and this test's, no other
 
 
             @pytest.mark.parametrize("turn", ["one", "two"])
