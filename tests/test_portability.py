@@ -110,6 +110,12 @@ SHOP = {
                 return {"name": body.name}
 
 
+            @app.post("/products/queued", status_code=202)
+            def queue_product(body: ProductIn):
+                db_session.add(Product(name=body.name))  # written by the job's next commit
+                return {"name": body.name}
+
+
             @app.post("/products", status_code=201)
             def create_product(body: ProductIn, db: Session = Depends(get_db)):
                 product = Product(name=body.name)
@@ -192,6 +198,9 @@ SHOP = {
                 response = client.post("/products/imported", json={"name": "Imported"})
                 assert response.status_code == 201
                 assert count_products(session) == 2  # the seed's and this test's, no other
+                # Left in the job's session: gone with this test, never written by the next.
+                response = client.post("/products/queued", json={"name": f"Queued {turn}"})
+                assert response.status_code == 202
 
 
             @pytest.mark.parametrize("turn", ["one", "two"])
@@ -257,6 +266,12 @@ SHOP = {
                 return {"name": body.name}
 
 
+            @app.post("/products/queued", status_code=202)
+            async def queue_product(body: ProductIn):
+                db_session.add(Product(name=body.name))  # written by the task's next commit
+                return {"name": body.name}
+
+
             @app.post("/products", status_code=201)
             async def create_product(body: ProductIn, db: AsyncSession = Depends(get_db)):
                 product = Product(name=body.name)
@@ -280,6 +295,7 @@ SHOP = {
             from polyfactory.factories.sqlalchemy_factory import SQLAlchemyFactory
             from sqlalchemy import func, select
 
+            from shop.database import db_session
             from shop.models import Product
             from database_isolation.factory_binding import current_async_session, current_session
 
@@ -340,10 +356,13 @@ SHOP = {
 
             @pytest.mark.parametrize("turn", ["one", "two"])
             async def test_module_level_sessions_commit_into_savepoints(turn, client, session):
+                assert db_session.registry.registry == {}  # no earlier test's session is left
                 for path in ("/products/imported", "/products/imported/scoped"):
                     response = await client.post(path, json={"name": path})
                     assert response.status_code == 201
                 assert await count_products(session) == 3  # the seed's and this test's, no other
+                response = await client.post("/products/queued", json={"name": f"Queued {turn}"})
+                assert response.status_code == 202
 
 
             @pytest.mark.parametrize("turn", ["one", "two"])
