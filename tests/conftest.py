@@ -39,8 +39,10 @@ COMBINATIONS = [
 ]
 
 # Variables a test runner leaks into its children: a generated suite must not think it is an
-# xdist worker of ours, nor inherit our database settings.
+# xdist worker of ours, nor inherit our database settings; and with PYTHONDONTWRITEBYTECODE
+# every child would compile its thousand imports again (twice the CPU of a generated run).
 NOT_INHERITED = (
+    "PYTHONDONTWRITEBYTECODE",
     "PYTEST_XDIST_WORKER",
     "PYTEST_XDIST_WORKER_COUNT",
     "PYTEST_XDIST_TESTRUNUID",

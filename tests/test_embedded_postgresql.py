@@ -106,40 +106,23 @@ def readme_code_lines(project: Rendering, heading: str) -> list[str]:
     return [line for token in fences for line in token.content.splitlines()]
 
 
-def test_suite_passes_on_embedded_postgresql_with_no_postgresql_installed(
-    sync_project: Rendering, temporary_folder: Path
-) -> None:
-    """Under -n 2, with one server for both workers: every PostgreSQL test runs and passes on
-    PostgreSQL 18, and the run leaves no folder and no server process behind."""
-    for program in ("postgres", "initdb", "pg_ctl", "psql"):
-        assert shutil.which(program, path=NO_SYSTEM_POSTGRESQL) is None, program
-
-    result = run_pytest(sync_project, temporary_folder, "--postgresql", *NOT_MYSQL, "-n", "2")
-
-    summary = assert_suite_passed(result)
-    assert "skipped" not in summary, summary
-    assert "embedded PostgreSQL 18 started in" in result.stdout
-    assert server_folders(temporary_folder) == []
-    assert server_processes(temporary_folder) == []
-
-
 def test_readme_test_commands_run_on_sqlite_and_embedded_postgresql(
-    async_project: Rendering, temporary_folder: Path
+    sync_project: Rendering, async_project: Rendering, temporary_folder: Path
 ) -> None:
     """Each `uv run pytest` command of the README's "Test it" passes as written (SQLite, then
-    the embedded server); the others are the rendering's own server's, and no other's."""
-    commands = readme_test_commands(async_project)
-    own_server = [c for c in commands if not c.startswith("uv run pytest")]
-    assert own_server == [
+    the embedded server); a PostgreSQL rendering's README shows the same two, then its own
+    server's, and no other's."""
+    commands = readme_test_commands(sync_project)
+    assert readme_test_commands(async_project) == [
+        *commands,
         "docker compose up -d db",
         "TEST_DATABASE_URL=postgresql+psycopg://app:app@127.0.0.1:5432/hero_service_test"
         " uv run pytest -n 2",
     ]
 
     results = [
-        run_pytest(async_project, temporary_folder, *shlex.split(command)[3:])
+        run_pytest(sync_project, temporary_folder, *shlex.split(command)[3:])
         for command in commands
-        if command.startswith("uv run pytest")
     ]
     for result in results:
         assert_suite_passed(result)
@@ -147,6 +130,7 @@ def test_readme_test_commands_run_on_sqlite_and_embedded_postgresql(
     assert "embedded PostgreSQL" not in on_sqlite.stdout
     assert "embedded PostgreSQL 18 started in" in on_postgresql.stdout
     assert server_folders(temporary_folder) == []
+    assert server_processes(temporary_folder) == []
 
 
 def test_readme_test_commands_name_no_other_database(

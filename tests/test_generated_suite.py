@@ -6,11 +6,14 @@ run serially at the lowest versions in tests/test_lowest_versions.py; the defaul
 runs serially here too, twice), and on each server in the four renderings whose ``database``
 answer names it (``combinations_on``): on PostgreSQL 15 and the embedded 18, serially on one and
 under xdist on the other; on MariaDB under xdist (serially at the lowest versions). That answer
-changes a project's default URL, dependencies and docs, not a line of its tests, so no run
-repeats another's code paths.
+changes a project's default URL, dependencies and docs, not a line of its tests; but every
+README offers `pytest --postgresql`, so the other eight renderings run on the embedded server
+too, which proves their dependencies hold what it needs.
 """
 
+import shutil
 from pathlib import Path
+from subprocess import CompletedProcess
 
 import pytest
 from sqlalchemy.engine import URL
@@ -65,6 +68,7 @@ def test_suite_passes_on_sqlite_with_two_workers(rendering: Rendering, tmp_path:
 EMBEDDED_RUN = ["serial", "serial", "-n 2", "-n 2"]
 POSTGRESQL_RUNS = list(zip(combinations_on("postgresql"), EMBEDDED_RUN, strict=True))
 NOT_MYSQL = ("-m", "not mysql")  # the MySQL-only tests would be skipped on PostgreSQL
+WORKERS = {"serial": (), "-n 2": ("-n", "2")}
 
 
 @pytest.mark.postgresql
@@ -86,32 +90,73 @@ def test_suite_passes_on_postgresql_15_and_18_and_leaves_nothing(
     gone afterwards, and so are the embedded server's folder and processes."""
     url = test_database_url.render_as_string(hide_password=False)
     run_prefix = (test_database_url.database or "").removesuffix("_test")
-    workers = {"serial": (), "-n 2": ("-n", "2")}
-    on_15 = workers["-n 2" if embedded_run == "serial" else "serial"]
+    on_15_workers = WORKERS["-n 2" if embedded_run == "serial" else "serial"]
 
     on_15_run = run_python(
-        rendering.path, "-m", "pytest", *NOT_MYSQL, *on_15, TEST_DATABASE_URL=url
+        rendering.path, "-m", "pytest", *NOT_MYSQL, *on_15_workers, TEST_DATABASE_URL=url
     )
-    on_18_run = run_python(
+    on_18_run = run_on_embedded_postgresql(rendering, WORKERS[embedded_run], temporary_folder)
+
+    on_15 = assert_suite_passed(on_15_run)
+    assert "skipped" not in on_15, on_15
+    left_behind = {
+        name for name in database_names(postgresql_server) if name.startswith(run_prefix)
+    }
+    assert left_behind == set()
+    assert_passed_on_embedded_postgresql_leaving_nothing(on_18_run, temporary_folder)
+
+
+def run_on_embedded_postgresql(
+    rendering: Rendering, workers: tuple[str, ...], temporary_folder: Path
+) -> CompletedProcess[str]:
+    """`pytest --postgresql`, with nothing of the system's PostgreSQL on PATH."""
+    for program in ("postgres", "initdb", "pg_ctl", "psql"):
+        assert shutil.which(program, path=NO_SYSTEM_POSTGRESQL) is None, program
+    return run_python(
         rendering.path,
         "-m",
         "pytest",
         "--postgresql",
         *NOT_MYSQL,
-        *workers[embedded_run],
+        *workers,
         PATH=NO_SYSTEM_POSTGRESQL,
         TMPDIR=str(temporary_folder),
     )
 
-    summaries = [assert_suite_passed(on_15_run), assert_suite_passed(on_18_run)]
-    assert [summary for summary in summaries if "skipped" in summary] == []
-    assert "embedded PostgreSQL 18 started in" in on_18_run.stdout
-    left_behind = {
-        name for name in database_names(postgresql_server) if name.startswith(run_prefix)
-    }
-    assert left_behind == set()
+
+def assert_passed_on_embedded_postgresql_leaving_nothing(
+    run: CompletedProcess[str], temporary_folder: Path
+) -> None:
+    """No test failed or was skipped, and the server's folder and processes are gone."""
+    summary = assert_suite_passed(run)
+    assert "skipped" not in summary, summary
+    assert "embedded PostgreSQL 18 started in" in run.stdout
     assert server_folders(temporary_folder) == []
     assert server_processes(temporary_folder) == []
+
+
+# `pytest --postgresql` is in every README: the eight renderings that do not serve PostgreSQL
+# run on the embedded server too (their dev dependencies hold its wheel and psycopg), each orm
+# and api pair serially in one and under -n 2 in the other.
+NOT_ON_POSTGRESQL = combinations_on("sqlite") + combinations_on("mysql")
+ELSEWHERE_TURNS = ["serial", "-n 2"] * 2 + ["-n 2", "serial"] * 2
+ELSEWHERE_RUNS = list(zip(NOT_ON_POSTGRESQL, ELSEWHERE_TURNS, strict=True))
+
+
+@pytest.mark.parametrize(
+    ("rendering", "embedded_run"),
+    ELSEWHERE_RUNS,
+    ids=[f"{combination_id(answers)}-embedded-{run}" for answers, run in ELSEWHERE_RUNS],
+    indirect=["rendering"],
+)
+def test_suite_passes_on_embedded_postgresql_in_every_other_rendering(
+    rendering: Rendering, embedded_run: str, temporary_folder: Path
+) -> None:
+    """With no PostgreSQL installed as far as the run can see, every PostgreSQL test runs and
+    passes, and the run leaves no server folder and no server process behind."""
+    run = run_on_embedded_postgresql(rendering, WORKERS[embedded_run], temporary_folder)
+
+    assert_passed_on_embedded_postgresql_leaving_nothing(run, temporary_folder)
 
 
 @pytest.mark.postgresql

@@ -1,16 +1,23 @@
-"""Every combination renders into a clean project: no template syntax, lint and types pass."""
+"""Every combination renders into a clean project: no template syntax, lint and types pass, and
+the database answer changes no generated test."""
 
 import configparser
+import itertools
 import re
 import tomllib
+from pathlib import Path
 
+import pytest
 import yaml
 
-from tests.conftest import Rendering, run_python
+from tests.conftest import OPTIONS, Rendering, render, run_python
 
 # `${{ matrix.shard }}` is a GitHub Actions expression in the generated workflow, not Jinja.
 LEFTOVER_TEMPLATE_SYNTAX = re.compile(r"(?<!\$)\{\{|\{%|\{#|cookiecutter\.")
 SKIPPED_DIRECTORIES = {".mypy_cache", ".ruff_cache", "__pycache__", ".pytest_cache", ".hypothesis"}
+
+
+PAIRS = [{"orm": orm, "api": api} for orm, api in itertools.product(OPTIONS["orm"], OPTIONS["api"])]
 
 
 def project_files(rendering: Rendering) -> list:
@@ -71,3 +78,22 @@ def test_mypy_passes(rendering: Rendering, mypy_cache: str) -> None:
     """The generated code type-checks under its own strict mypy configuration."""
     result = run_python(rendering.path, "-m", "mypy", MYPY_CACHE_DIR=mypy_cache)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def file_contents(folder: Path) -> dict[Path, bytes]:
+    files = (path for path in folder.rglob("*") if path.is_file())
+    return {path.relative_to(folder): path.read_bytes() for path in files}
+
+
+@pytest.mark.parametrize("pair", PAIRS, ids=lambda pair: f"{pair['orm']}-{pair['api']}")
+def test_the_database_answer_changes_no_test(pair: dict[str, str], tmp_path: Path) -> None:
+    """The generated tests/ are the same, file for file, whatever the database answer: one
+    collection of an orm and api pair serves all three (tests/test_guide.py)."""
+    folders = [
+        render(tmp_path / database, **pair, database=database).path / "tests"
+        for database in OPTIONS["database"]
+    ]
+    contents = [file_contents(folder) for folder in folders]
+
+    assert contents[0]
+    assert all(content == contents[0] for content in contents[1:])

@@ -6,9 +6,9 @@ lost in the middle of a run (its connections reset, new ones refused, by a TCP p
 of the real server) shows the tests' own failures and pytest's summary, then the cause once.
 A setup that cannot work stops with one ``ERROR:`` line that says why: a refused user (or a
 wrong password) is not an unreachable server, a password with reserved characters gets the
-hint to percent-encode it (and is never printed), and a failed migration drops the database
-the run had just created. A probe test, added to the rendering, holds a
-run at a known point until the template's test lets it go.
+hint to percent-encode it (and is never printed), a driver that is not installed is named, and
+a failed migration drops the database the run had just created. A probe test, added to the
+rendering, holds a run at a known point until the template's test lets it go.
 """
 
 import shutil
@@ -292,6 +292,37 @@ def test_a_password_with_reserved_characters_gets_the_percent_encoding_hint(
     assert "percent-encode it" in error
     for part in secret_parts:
         assert part not in error
+
+
+@pytest.mark.parametrize(
+    ("url", "said"),
+    [
+        pytest.param(
+            "postgresql+psycopg2://app:s3cret@127.0.0.1:5432/app_test",
+            "names the driver 'postgresql+psycopg2', which is not installed here",
+            id="driver-not-installed",
+        ),
+        pytest.param(
+            "postgresql+pscyopg://app:s3cret@127.0.0.1:5432/app_test",
+            "names the driver 'postgresql+pscyopg', which is not installed here",
+            id="misspelt-driver",
+        ),
+        pytest.param(
+            "postgres://app:s3cret@127.0.0.1:5432/app_test",
+            "starts with 'postgres': the tests run on sqlite://",
+            id="unknown-database",
+        ),
+    ],
+)
+def test_a_driver_or_database_the_suite_cannot_use_is_named_in_one_line(
+    project: Rendering, url: str, said: str
+) -> None:
+    """A driver that is not installed, or misspelt, is not run on another one in its stead,
+    and a database name SQLAlchemy does not know is not a traceback: one line names it."""
+    error = setup_failure(project, url)
+
+    assert said in error
+    assert "s3cret" not in error
 
 
 @pytest.mark.parametrize(

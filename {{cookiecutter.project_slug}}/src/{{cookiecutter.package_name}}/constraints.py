@@ -10,6 +10,9 @@ that is not there.
 import re
 import sqlite3
 from collections.abc import Callable
+{%- if cookiecutter.api == "async" %}
+from typing import Any
+{%- endif %}
 
 from sqlalchemy import Constraint, ForeignKeyConstraint, UniqueConstraint
 from sqlalchemy.exc import IntegrityError
@@ -45,6 +48,12 @@ def violated_constraint(error: IntegrityError) -> str | None:
     if diagnostics is not None:  # psycopg: PostgreSQL names it in the error's diagnostics
         name: str | None = diagnostics.constraint_name
         return name
+{%- if cookiecutter.api == "async" %}
+    driver_error: Any = getattr(reported, "__cause__", None)  # what SQLAlchemy's adapter wraps
+    if hasattr(driver_error, "constraint_name"):  # asyncpg: PostgreSQL names it on the error
+        constraint: str | None = driver_error.constraint_name
+        return constraint
+{%- endif %}
     if reported is None or len(reported.args) != 2:
         return None
     code, message = reported.args  # PyMySQL and aiomysql: the server's error code and message

@@ -49,7 +49,13 @@ def create_db_engine(url: str | URL, *, connect_timeout: int = 5, **options: Any
         return engine
     # A dead server must fail fast (so /health/ready answers 503), and a connection the server
     # dropped is replaced at checkout instead of failing the request that draws it.
+{%- if is_async %}
+    # asyncpg names its connect timeout "timeout"; psycopg and aiomysql "connect_timeout".
+    timeout = "timeout" if make_url(url).get_driver_name() == "asyncpg" else "connect_timeout"
+    options.setdefault("connect_args", {timeout: connect_timeout})
+{%- else %}
     options.setdefault("connect_args", {"connect_timeout": connect_timeout})
+{%- endif %}
     options.setdefault("pool_pre_ping", True)
     return {{ create_engine }}(url, **options)
 

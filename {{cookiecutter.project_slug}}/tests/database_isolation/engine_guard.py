@@ -1,3 +1,4 @@
+{%- set is_async = cookiecutter.api == "async" -%}
 """No engine but the test's: during the run, a connection to any other database is refused.
 
 An app may build an engine of its own (at import, or in its start-up) from a URL the conftest
@@ -22,6 +23,15 @@ from sqlalchemy.engine import URL, Dialect
 from database_isolation import guard, servers
 
 IN_MEMORY = {"", ":memory:"}
+MIGRATIONS_ADVICE = (
+    "instead of using the one the conftest passed: in env.py, migrate "
+    "config.attributes['connection'] when it is set (see the generated migrations/env.py)"
+)
+{%- if is_async %}
+# What asyncio.run() raises in an env.py that starts an event loop of its own (to migrate with
+# an engine of its own) while the suite's loop runs the migrations on its in-memory database.
+LOOP_OF_ITS_OWN = "cannot be called from a running event loop"
+{%- endif %}
 ADVICE = (
     "make the app take its database URL from its settings (the conftest's marked block points "
     "them at the test database) instead of building an engine from a URL of its own"
@@ -88,9 +98,7 @@ def refuse_other_databases(
     target = target_of(dialect, cargs, cparams)
     if GUARD.migrating:
         raise ForeignDatabaseError(
-            f"the migrations opened a connection of their own (to {target}) instead of using "
-            "the one the conftest passed: in env.py, migrate config.attributes['connection'] "
-            "when it is set (see the generated migrations/env.py)"
+            f"the migrations opened a connection of their own (to {target}) {MIGRATIONS_ADVICE}"
         )
     if GUARD.allow_all or is_a_test_database(target):
         return
@@ -106,6 +114,15 @@ def only_the_passed_connection() -> Iterator[None]:
     GUARD.migrating = True
     try:
         yield
+{%- if is_async %}
+    except RuntimeError as error:
+        if LOOP_OF_ITS_OWN not in str(error):
+            raise
+        raise ForeignDatabaseError(
+            "the migrations opened a connection of their own (in an event loop of their own: "
+            f"asyncio.run) {MIGRATIONS_ADVICE}"
+        ) from error
+{%- endif %}
     finally:
         GUARD.migrating = False
 

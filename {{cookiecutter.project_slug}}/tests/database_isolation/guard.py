@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Connection, Engine, event
 from sqlalchemy.engine import URL, make_url
-from sqlalchemy.exc import ArgumentError
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 
 TEST_MARKER = "_test"
 # Names are spliced into CREATE/DROP DATABASE, which take no bind parameters: allow no quoting.
@@ -72,7 +72,26 @@ def parse_test_database_url(value: str) -> URL:
     # An unencoded @ in the password moves the rest of the password into the host.
     if url.host and ("@" in url.host or "/" in url.host):
         raise pytest.UsageError(PERCENT_ENCODE)
+    refuse_an_unusable_driver(url)
     return url
+
+
+def refuse_an_unusable_driver(url: URL) -> None:
+    """A database the tests do not run on, or a driver that is not installed: one line, before
+    anything imports it with a traceback."""
+    if url.get_backend_name() not in {"sqlite", *DEFAULT_PORTS}:
+        raise pytest.UsageError(
+            f"TEST_DATABASE_URL starts with {url.drivername!r}: the tests run on sqlite://, "
+            "postgresql+psycopg:// or mysql+pymysql:// (MySQL and MariaDB)."
+        )
+    try:
+        url.get_dialect().import_dbapi()
+    except (ImportError, NoSuchModuleError):
+        raise pytest.UsageError(
+            f"TEST_DATABASE_URL names the driver {url.drivername!r}, which is not installed "
+            "here: add its package to the dev dependencies, or name an installed one "
+            "(postgresql+psycopg://, mysql+pymysql://)."
+        ) from None
 
 
 def where(url: URL) -> str:

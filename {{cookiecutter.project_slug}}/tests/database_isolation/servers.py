@@ -236,8 +236,13 @@ def run_is_alive(server: Connection, run: str) -> bool:
 
 
 def is_in_use(server: Connection, name: str) -> bool:
+    """Whether a client is connected to ``name``. An autovacuum worker, there to clean up after
+    the rolled-back rows, is no client: DROP DATABASE stops it."""
     if server.dialect.name == "postgresql":
-        query = "SELECT count(*) FROM pg_stat_activity WHERE datname = :name"
+        query = (
+            "SELECT count(*) FROM pg_stat_activity"
+            " WHERE datname = :name AND backend_type = 'client backend'"
+        )
     else:
         query = "SELECT count(*) FROM information_schema.processlist WHERE db = :name"
     return bool(server.scalar(text(query), {"name": name}))
@@ -387,7 +392,8 @@ def create_and_migrate(
     """Create the server database unless it exists, and build its schema with ``migrate``.
 
     The run takes its lock first, and keeps it to the end: a later run knows by it that this
-    run's databases are still in use. A database it created is dropped if the migration fails.
+    run's databases are still in use. A database it created is dropped if the migration fails
+    or a guard stops it.
     """
     run = config.stash[RUN]
     config.stash[MIGRATION] = migrate
@@ -402,11 +408,13 @@ def create_and_migrate(
         config.stash[CREATED_DATABASE] = created
         try:
             migrate_database(url, migrate)
-        except pytest.UsageError:
-            raise
         except Exception as error:
             if created:
                 drop_database_if_exists(server, str(url.database))
+            if isinstance(error, pytest.UsageError):  # a guard's line: it says what happened
+                raise
+            if isinstance(error, pytest.exit.Exception):  # SCHEMA's own line: it names the fix
+                raise pytest.UsageError(error.msg) from None
             gone = " (this run created it, and dropped it again)" if created else ""
             reason = " ".join(f"{type(error).__name__}: {error}".split())[:300]
             raise pytest.UsageError(
@@ -476,8 +484,19 @@ def drop_what_this_run_made(config: pytest.Config, url: URL) -> None:
             if owner == run and name.startswith(f"{clone_stem(url)}_gw"):
                 drop_database_if_exists(server, name, force=True)
         created = config.stash.get(CREATED_DATABASE, False)
-        if created and not is_in_use(server, str(url.database)):
+        if created and not still_in_use(server, str(url.database)):
             drop_database_if_exists(server, str(url.database))
+
+
+def still_in_use(server: Connection, name: str, seconds: float = 3) -> bool:
+    """Whether ``name`` is in use after a wait: the server ends a closed connection's session a
+    moment after the client (a served app, a command the tests ran) has gone."""
+    deadline = time.monotonic() + seconds
+    while is_in_use(server, name):
+        if time.monotonic() > deadline:
+            return True
+        time.sleep(0.1)
+    return False
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
