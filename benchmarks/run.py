@@ -15,7 +15,8 @@ URL (a role that may create databases) is given. --scaling adds suite sizes, pyt
 and, on PostgreSQL, the largest suite split into the generated CI's shards.
 
 Writes results.md, results.json and chart.png to --out and prints the Markdown. Exits 1 if a
-strategy's run failed or left a row behind: its figures are then marked void.
+strategy's run failed or left a row behind, or if the shards failed, left a row or did not run
+the whole suite between them: their figures are then marked void.
 """
 
 import argparse
@@ -137,8 +138,8 @@ def main(arguments: list[str]) -> int:
 @contextmanager
 def test_databases(server: URL | None, on_sqlite: bool) -> Iterator[list[Database]]:
     """SQLite (if ``on_sqlite``), and a PostgreSQL test database made for this run."""
-    databases = [Database(SQLITE, SQLITE_URL, f"SQLite {sqlite3.sqlite_version}")]
-    databases = databases if on_sqlite else []
+    sqlite = Database(SQLITE, SQLITE_URL, f"SQLite {sqlite3.sqlite_version}")
+    databases = [sqlite] if on_sqlite else []
     if server is None:
         yield databases
         return
