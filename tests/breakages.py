@@ -321,6 +321,19 @@ BREAKAGES += [
         ),
     ),
     Breakage(
+        name="creator-connections-unchecked",
+        what="an engine built with creator= connects past the engine guard",
+        sync=(
+            Edit(
+                ENGINE_GUARD, 'event.listen(Pool, "connect", refuse_what_a_creator_opened)', "pass"
+            ),
+        ),
+        asynchronous=None,
+        caught_by=(
+            "test_engine_guard.py::test_an_engine_with_a_creator_is_refused_before_its_first_statement",
+        ),
+    ),
+    Breakage(
         name="commit-refusal-removed",
         what="a COMMIT on the test's connection is sent",
         sync=(Edit(CONFTEST, "escapes.refuse_commits_on(connection)", "None"),),

@@ -884,8 +884,8 @@ def test_migrations_that_ignore_the_passed_connection_leave_the_developers_datab
 
 
 # An env.py whose engine connects through a creator of its own, as cloud databases' Python
-# connectors hand out: SQLAlchemy then calls no do_connect hook, and only the check of the
-# database the server opened (guard.py) stands between the migrations and the developer's.
+# connectors hand out: SQLAlchemy then calls no do_connect hook, so engine_guard.py reads where
+# the new connection leads from the driver, before the dialect's first query on it.
 CONNECTOR_ENV_PY = """
     import os
 
@@ -910,20 +910,18 @@ CONNECTOR_ENV_PY = """
 def test_migrations_through_a_connector_of_their_own_leave_no_test_database_behind(
     tmp_path_factory: pytest.TempPathFactory, postgresql_server: URL
 ) -> None:
-    """An env.py connecting to the developer's database through a creator of its own: the
-    check of the database the server opened stops the run in one line before any DDL, that
-    database is left without a table, and the test database the run created is dropped."""
+    """An env.py connecting to the developer's database through a creator of its own is
+    stopped with the line naming the fix in env.py, before any DDL: that database is left
+    without a table, and the test database the run created is dropped."""
     repo = ignoring_env_repo("sync", tmp_path_factory, CONNECTOR_ENV_PY)
 
     result, developers = run_beside_a_developers_database(
         repo, postgresql_server, "shop", "SHOP_DATABASE_URL", "postgresql"
     )
 
-    output = result.stdout + result.stderr
-    assert result.returncode == pytest.ExitCode.USAGE_ERROR, output[-3000:]
-    opened = f"ERROR: the server opened database '{developers}' on "
-    assert opened in output, output[-3000:]
-    assert "which is not a test database: the suite stopped before sending anything" in output
+    line = assert_stopped_by_the_migrations(result)
+    assert f"(to postgresql+psycopg://{postgresql_server.username}@" in line
+    assert developers in line
 
 
 # An app in the shape of a full-stack template, sync and async: a first superuser is seeded,

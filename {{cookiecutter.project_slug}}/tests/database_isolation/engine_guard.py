@@ -6,7 +6,10 @@ did not set: a SQLite file in the project folder, or the developer's database on
 Every SQLAlchemy engine in the process asks this plugin before it opens a connection; one that
 aims anywhere but the test database (or, on a server, the database the suite administers it
 from) fails with ForeignDatabaseError before the driver connects, so no file is created and no
-statement is sent. A test that reaches another database on purpose says so with
+statement is sent. An engine built with ``creator=`` (cloud SQL connectors) opens its
+connections itself, past that check: each is checked as soon as it is open, from what the
+driver says it reached, and closed before any statement is sent on it (an SQLite file it
+names is left empty). A test that reaches another database on purpose says so with
 ``@pytest.mark.other_databases``.
 """
 
@@ -19,10 +22,21 @@ from typing import Any
 import pytest
 from sqlalchemy import Engine, event
 from sqlalchemy.engine import URL, Dialect
+from sqlalchemy.pool import ConnectionPoolEntry, Pool
 
 from database_isolation import guard, servers
 
 IN_MEMORY = {"", ":memory:"}
+# The drivers whose open connections this guard can read where they lead, by module.
+DRIVERNAMES = {
+    "sqlite3": "sqlite",
+    "aiosqlite": "sqlite+aiosqlite",
+    "psycopg": "postgresql+psycopg",
+    "pymysql": "mysql+pymysql",
+    "aiomysql": "mysql+aiomysql",
+}
+# Set on a pool entry whose connection do_connect checked from the engine's own arguments.
+CHECKED = "database_isolation.engine_guard.checked"
 MIGRATIONS_ADVICE = (
     "instead of using the one the conftest passed: in env.py, migrate "
     "config.attributes['connection'] when it is set (see the generated migrations/env.py)"
@@ -66,6 +80,38 @@ def target_of(dialect: Dialect, cargs: list[Any], cparams: dict[str, Any]) -> UR
     )
 
 
+def text_of(value: str | bytes | None) -> str | None:
+    """PyMySQL keeps the user and database it connected with as bytes."""
+    return value.decode() if isinstance(value, bytes) else value
+
+
+def sqlite_file_of(dbapi_connection: Any) -> str | None:
+    """The file an SQLite connection opened ("" in memory), asked without reading the file.
+    aiosqlite's adapted cursor answers synchronously too."""
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA database_list")  # (0, "main", path) first
+    main = cursor.fetchone()
+    cursor.close()
+    return str(main[2]) if main else None
+
+
+def target_of_connection(dbapi_connection: Any) -> URL:
+    """Where an open connection leads, from the driver itself (no password). The async drivers'
+    own connection sits inside SQLAlchemy's adapter; a driver not named here is refused."""
+    driver = getattr(dbapi_connection, "driver_connection", dbapi_connection)
+    module = type(driver).__module__.partition(".")[0]
+    url = URL.create(DRIVERNAMES.get(module, module))
+    if url.get_backend_name() == "sqlite":
+        return url.set(database=sqlite_file_of(dbapi_connection))
+    if url.get_backend_name() == "postgresql":
+        info = driver.info
+        return url.set(username=info.user, host=info.host, port=info.port, database=info.dbname)
+    if url.get_backend_name() == "mysql":
+        user, database = text_of(driver.user), text_of(driver.db)
+        return url.set(username=user, host=driver.host, port=driver.port, database=database)
+    return url
+
+
 def is_a_test_database(target: URL) -> bool:
     """The test database of this run (or this worker's copy), the server's own database that
     servers.py creates and drops them from, or a private in-memory SQLite database."""
@@ -77,7 +123,7 @@ def is_a_test_database(target: URL) -> bool:
     if target.get_backend_name() != url.get_backend_name():
         return False
     if url.get_backend_name() == "sqlite":
-        return os.path.abspath(str(target.database)) == os.path.abspath(str(url.database))
+        return os.path.realpath(str(target.database)) == os.path.realpath(str(url.database))
     default_port = guard.DEFAULT_PORTS[url.get_backend_name()]
     names = {
         url.database,
@@ -91,11 +137,8 @@ def is_a_test_database(target: URL) -> bool:
     )
 
 
-def refuse_other_databases(
-    dialect: Dialect, _record: Any, cargs: list[Any], cparams: dict[str, Any]
-) -> None:
-    """A do_connect listener on every engine: the check, before the driver connects."""
-    target = target_of(dialect, cargs, cparams)
+def refuse(target: URL) -> None:
+    """The check: the test database passes; any other fails the test, loudly."""
     if GUARD.migrating:
         raise ForeignDatabaseError(
             f"the migrations opened a connection of their own (to {target}) {MIGRATIONS_ADVICE}"
@@ -105,6 +148,21 @@ def refuse_other_databases(
     message = f"an engine tried to connect to {target} during the tests: {ADVICE}"
     GUARD.refused.append(message)
     raise ForeignDatabaseError(message)
+
+
+def refuse_other_databases(
+    dialect: Dialect, record: ConnectionPoolEntry, cargs: list[Any], cparams: dict[str, Any]
+) -> None:
+    """A do_connect listener on every engine: the check, before the driver connects."""
+    refuse(target_of(dialect, cargs, cparams))
+    record.info[CHECKED] = True
+
+
+def refuse_what_a_creator_opened(dbapi_connection: Any, record: ConnectionPoolEntry) -> None:
+    """A connect listener on every pool, called before the engine's own (the dialect's first
+    queries): a connection do_connect did not see came from a creator= of the engine's."""
+    if not record.info.pop(CHECKED, False):
+        refuse(target_of_connection(dbapi_connection))  # SQLAlchemy 2.1 then closes it
 
 
 @contextmanager
@@ -132,11 +190,14 @@ def pytest_configure(config: pytest.Config) -> None:
         "markers", "other_databases: the test connects to a database other than the test's"
     )
     event.listen(Engine, "do_connect", refuse_other_databases)
+    event.listen(Pool, "connect", refuse_what_a_creator_opened)
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
     if event.contains(Engine, "do_connect", refuse_other_databases):
         event.remove(Engine, "do_connect", refuse_other_databases)
+    if event.contains(Pool, "connect", refuse_what_a_creator_opened):
+        event.remove(Pool, "connect", refuse_what_a_creator_opened)
 
 
 @pytest.fixture(autouse=True)
