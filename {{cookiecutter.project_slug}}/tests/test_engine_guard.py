@@ -1,5 +1,6 @@
 """No engine but the test's: an engine aimed at any other database is refused, loudly."""
 
+import re
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
@@ -7,7 +8,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, text
 
+from database_isolation import servers
 from database_isolation.engine_guard import GUARD, ForeignDatabaseError
+
+# A database every role may open on the test server that is not the test's (MySQL: none).
+ANOTHER_DATABASE = {"postgresql": "template1", "mysql": None}
 
 
 @pytest.fixture
@@ -54,3 +59,24 @@ def test_an_engine_on_another_server_database_is_refused_without_its_password() 
         engine.connect()
 
     assert "s3cret" not in str(refused.value)
+
+
+@pytest.mark.server
+@pytest.mark.usefixtures("refusals_expected")
+def test_an_engine_with_a_creator_on_another_server_database_is_refused() -> None:
+    """On a server, a creator= engine's connection to another database is refused as soon as
+    it is open, named as the driver reached it, without its password."""
+    url = servers.sync_driver(servers.test_database_url())
+    other = url._replace(database=ANOTHER_DATABASE[url.get_backend_name()])
+    cargs, cparams = other.get_dialect()().create_connect_args(other)
+    dbapi = other.get_dialect().import_dbapi()
+    engine = create_engine(
+        f"{other.drivername}://", creator=lambda: dbapi.connect(*cargs, **cparams)
+    )
+
+    named = rf"{re.escape(str(other.username))}@.*take its database URL"
+
+    with pytest.raises(ForeignDatabaseError, match=named) as refused:
+        engine.connect()
+
+    assert f":{url.password}@" not in str(refused.value)
