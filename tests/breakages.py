@@ -334,6 +334,16 @@ BREAKAGES += [
         ),
     ),
     Breakage(
+        name="engine-advice-withheld",
+        what="the check of the database opened tells an app's engine to check TEST_DATABASE_URL",
+        sync=(Edit(GUARD, "    if carries_the_marker(told):", "    if True:"),),
+        asynchronous=None,
+        caught_by=(
+            "test_engine_guard.py::"
+            "test_an_engine_of_the_apps_own_is_told_to_take_its_url_from_the_settings",
+        ),
+    ),
+    Breakage(
         name="commit-refusal-removed",
         what="a COMMIT on the test's connection is sent",
         sync=(Edit(CONFTEST, "escapes.refuse_commits_on(connection)", "None"),),

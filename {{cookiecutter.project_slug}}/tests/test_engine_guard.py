@@ -49,6 +49,22 @@ def test_an_engine_with_a_creator_is_refused_before_its_first_statement(tmp_path
     assert database.stat().st_size == 0
 
 
+@pytest.mark.other_databases  # past this guard, to the check of what the server opened
+def test_an_engine_of_the_apps_own_is_told_to_take_its_url_from_the_settings(
+    tmp_path: Path,
+) -> None:
+    """The check of which database a connection opened (guard.py) tells an engine not built
+    from the test database's URL to take its URL from the settings, not to check
+    TEST_DATABASE_URL, which is not the cause."""
+    engine = create_engine(f"sqlite:///{tmp_path / 'app.db'}")
+
+    with pytest.raises(pytest.UsageError, match=r"not the suite's.*from its settings") as refused:
+        engine.connect()
+
+    engine.dispose()
+    assert "TEST_DATABASE_URL" not in str(refused.value)
+
+
 @pytest.mark.usefixtures("refusals_expected")
 def test_an_engine_on_another_server_database_is_refused_without_its_password() -> None:
     """The developer's database on a server is refused before the driver connects; the

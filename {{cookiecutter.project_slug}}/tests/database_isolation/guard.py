@@ -168,10 +168,24 @@ def verify_database_reached(connection: Connection) -> None:
         connection.invalidate()
         raise pytest.UsageError(
             f"the server opened {where(reached)}, which is not a test database: the suite "
-            "stopped before sending anything there. Check TEST_DATABASE_URL (and PG*/MYSQL* "
-            "environment variables or option files the driver reads)."
+            f"stopped before sending anything there. {fix_for(connection.engine.url)}"
         )
     connection.info[VERIFIED] = True
+
+
+def fix_for(told: URL) -> str:
+    """The suite's engines are built from a test database's URL: one that was not is the app's
+    or the migrations' own; one that was went elsewhere on the driver's own configuration."""
+    if carries_the_marker(told):
+        return (
+            "Check TEST_DATABASE_URL (and PG*/MYSQL* environment variables or option files "
+            "the driver reads)."
+        )
+    return (
+        f"The engine is not the suite's (built from {told.render_as_string()}): make the app "
+        "take its database URL from its settings, and the migrations the connection the "
+        "conftest passes (see the generated migrations/env.py)."
+    )
 
 
 def database_reached(connection: Connection) -> URL:
