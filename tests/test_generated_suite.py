@@ -4,11 +4,11 @@ MySQL, and leave nothing behind on the servers.
 Every orm and api pair's suite runs under xdist on SQLite (the SQLite renderings, whose suites
 run serially at the lowest versions in tests/test_lowest_versions.py; the default rendering's
 runs serially here too, twice), and on each server in the four renderings whose ``database``
-answer names it (``combinations_on``): on PostgreSQL 15 and the embedded 18, serially on one and
-under xdist on the other; on MariaDB under xdist (serially at the lowest versions). That answer
-changes a project's default URL, dependencies and docs, not a line of its tests; but every
-README offers `pytest --postgresql`, so the other eight renderings run on the embedded server
-too, which proves their dependencies hold what it needs.
+answer names it (``combinations_on``): on PostgreSQL 15 (serially or under xdist), and on
+MariaDB under xdist (serially at the lowest versions). That answer changes a project's default
+URL, dependencies and docs, not a line of its tests; but every README offers
+`pytest --postgresql`, so every rendering's suite runs on the embedded PostgreSQL 18 too,
+serially and under xdist, which also proves its dependencies hold what that needs.
 """
 
 import shutil
@@ -19,6 +19,7 @@ import pytest
 from sqlalchemy.engine import URL
 
 from tests.conftest import (
+    COMBINATIONS,
     Rendering,
     assert_suite_passed,
     combination_id,
@@ -61,49 +62,52 @@ def test_suite_passes_on_sqlite_with_two_workers(rendering: Rendering, tmp_path:
     )
 
 
-# Each orm and api pair runs on PostgreSQL 15 (the oldest supported server, which .ci/run starts)
-# and on PostgreSQL 18 (`pytest --postgresql`, the embedded server, with nothing of the system's
-# PostgreSQL on PATH): serially on one and under -n 2 on the other, each way round for one sync
-# and one async pair.
-EMBEDDED_RUN = ["serial", "serial", "-n 2", "-n 2"]
-POSTGRESQL_RUNS = list(zip(combinations_on("postgresql"), EMBEDDED_RUN, strict=True))
+# Each orm and api pair runs on PostgreSQL 15, the oldest supported server (which .ci/run
+# starts): serially for one sync and one async pair, under -n 2 for the others.
+ON_15_RUN = ["-n 2", "-n 2", "serial", "serial"]
+POSTGRESQL_15_RUNS = list(zip(combinations_on("postgresql"), ON_15_RUN, strict=True))
 NOT_MYSQL = ("-m", "not mysql")  # the MySQL-only tests would be skipped on PostgreSQL
 WORKERS = {"serial": (), "-n 2": ("-n", "2")}
 
 
 @pytest.mark.postgresql
 @pytest.mark.parametrize(
-    ("rendering", "embedded_run"),
-    POSTGRESQL_RUNS,
-    ids=[f"{combination_id(answers)}-embedded-{run}" for answers, run in POSTGRESQL_RUNS],
+    ("rendering", "on_15_run"),
+    POSTGRESQL_15_RUNS,
+    ids=[f"{combination_id(answers)}-{run}" for answers, run in POSTGRESQL_15_RUNS],
     indirect=["rendering"],
 )
-def test_suite_passes_on_postgresql_15_and_18_and_leaves_nothing(
-    rendering: Rendering,
-    embedded_run: str,
-    postgresql_server: URL,
-    test_database_url: URL,
-    temporary_folder: Path,
+def test_suite_passes_on_postgresql_15_and_leaves_no_database(
+    rendering: Rendering, on_15_run: str, postgresql_server: URL, test_database_url: URL
 ) -> None:
-    """Serially and under -n 2, one on PostgreSQL 15 and the other on the embedded 18: no test
-    is skipped; the databases the runs created (the test database, the per-worker clones) are
-    gone afterwards, and so are the embedded server's folder and processes."""
+    """No test is skipped, and the databases the run created (the test database, the
+    per-worker clones) are gone afterwards."""
     url = test_database_url.render_as_string(hide_password=False)
     run_prefix = (test_database_url.database or "").removesuffix("_test")
-    on_15_workers = WORKERS["-n 2" if embedded_run == "serial" else "serial"]
 
-    on_15_run = run_python(
-        rendering.path, "-m", "pytest", *NOT_MYSQL, *on_15_workers, TEST_DATABASE_URL=url
+    run = run_python(
+        rendering.path, "-m", "pytest", *NOT_MYSQL, *WORKERS[on_15_run], TEST_DATABASE_URL=url
     )
-    on_18_run = run_on_embedded_postgresql(rendering, WORKERS[embedded_run], temporary_folder)
 
-    on_15 = assert_suite_passed(on_15_run)
-    assert "skipped" not in on_15, on_15
+    summary = assert_suite_passed(run)
+    assert "skipped" not in summary, summary
     left_behind = {
         name for name in database_names(postgresql_server) if name.startswith(run_prefix)
     }
     assert left_behind == set()
-    assert_passed_on_embedded_postgresql_leaving_nothing(on_18_run, temporary_folder)
+
+
+@pytest.mark.parametrize("rendering", COMBINATIONS, ids=combination_id, indirect=True)
+def test_suite_passes_on_embedded_postgresql_serially_and_with_two_workers(
+    rendering: Rendering, temporary_folder: Path
+) -> None:
+    """`pytest --postgresql` is in every README: with no PostgreSQL installed as far as the run
+    can see, every PostgreSQL test runs and passes on the embedded 18, serially and under -n 2,
+    and each run leaves no server folder and no server process behind."""
+    for workers in WORKERS.values():
+        run = run_on_embedded_postgresql(rendering, workers, temporary_folder)
+
+        assert_passed_on_embedded_postgresql_leaving_nothing(run, temporary_folder)
 
 
 def run_on_embedded_postgresql(
@@ -133,30 +137,6 @@ def assert_passed_on_embedded_postgresql_leaving_nothing(
     assert "embedded PostgreSQL 18 started in" in run.stdout
     assert server_folders(temporary_folder) == []
     assert server_processes(temporary_folder) == []
-
-
-# `pytest --postgresql` is in every README: the eight renderings that do not serve PostgreSQL
-# run on the embedded server too (their dev dependencies hold its wheel and psycopg), each orm
-# and api pair serially in one and under -n 2 in the other.
-NOT_ON_POSTGRESQL = combinations_on("sqlite") + combinations_on("mysql")
-ELSEWHERE_TURNS = ["serial", "-n 2"] * 2 + ["-n 2", "serial"] * 2
-ELSEWHERE_RUNS = list(zip(NOT_ON_POSTGRESQL, ELSEWHERE_TURNS, strict=True))
-
-
-@pytest.mark.parametrize(
-    ("rendering", "embedded_run"),
-    ELSEWHERE_RUNS,
-    ids=[f"{combination_id(answers)}-embedded-{run}" for answers, run in ELSEWHERE_RUNS],
-    indirect=["rendering"],
-)
-def test_suite_passes_on_embedded_postgresql_in_every_other_rendering(
-    rendering: Rendering, embedded_run: str, temporary_folder: Path
-) -> None:
-    """With no PostgreSQL installed as far as the run can see, every PostgreSQL test runs and
-    passes, and the run leaves no server folder and no server process behind."""
-    run = run_on_embedded_postgresql(rendering, WORKERS[embedded_run], temporary_folder)
-
-    assert_passed_on_embedded_postgresql_leaving_nothing(run, temporary_folder)
 
 
 @pytest.mark.postgresql
