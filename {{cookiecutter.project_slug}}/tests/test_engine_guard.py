@@ -1,3 +1,4 @@
+{%- set is_async = cookiecutter.api == "async" -%}
 """No engine but the test's: an engine aimed at any other database is refused, loudly."""
 
 import re
@@ -5,8 +6,14 @@ import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 
+{% if is_async -%}
+import aiosqlite
+{% endif -%}
 import pytest
 from sqlalchemy import create_engine, text
+{%- if is_async %}
+from sqlalchemy.ext.asyncio import create_async_engine
+{%- endif %}
 
 from database_isolation import servers
 from database_isolation.engine_guard import GUARD, ForeignDatabaseError
@@ -49,6 +56,27 @@ def test_an_engine_with_a_creator_is_refused_before_its_first_statement(tmp_path
     assert database.stat().st_size == 0
 
 
+{% if is_async -%}
+@pytest.mark.usefixtures("refusals_expected")
+async def test_an_async_engine_with_a_creator_is_refused_through_sqlalchemys_adapter(
+    tmp_path: Path,
+) -> None:
+    """An async driver's connection reaches the check inside SQLAlchemy's adapter: an
+    aiosqlite engine with async_creator= is refused by its file all the same."""
+    database = tmp_path / "app.db"
+    engine = create_async_engine(
+        "sqlite+aiosqlite://", async_creator=lambda: aiosqlite.connect(database)
+    )
+
+    with pytest.raises(ForeignDatabaseError, match=r"app\.db.*take its database URL from"):
+        async with engine.connect():
+            pass
+
+    await engine.dispose()
+    assert database.stat().st_size == 0
+
+
+{% endif -%}
 @pytest.mark.other_databases  # past this guard, to the check of what the server opened
 def test_an_engine_of_the_apps_own_is_told_to_take_its_url_from_the_settings(
     tmp_path: Path,
