@@ -7,9 +7,9 @@ Every SQLAlchemy engine in the process asks this plugin before it opens a connec
 aims anywhere but the test database (or, on a server, the database the suite administers it
 from) fails with ForeignDatabaseError before the driver connects, so no file is created and no
 statement is sent. An engine built with ``creator=`` (cloud SQL connectors) opens its
-connections itself, past that check: each is checked as soon as it is open, from what the
-driver says it reached, and closed before any statement is sent on it (an SQLite file it
-names is left empty). A test that reaches another database on purpose says so with
+connections itself, past that check: each is checked as soon as it is open, from where the
+driver says it leads, and refused before any statement is sent on it (an SQLite file it names
+is left empty). A test that reaches another database on purpose says so with
 ``@pytest.mark.other_databases``.
 """
 
