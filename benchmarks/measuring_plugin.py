@@ -14,6 +14,7 @@ import time
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from functools import partial
+from inspect import unwrap
 from pathlib import Path
 
 import pytest
@@ -21,6 +22,9 @@ from sqlalchemy import Engine, NullPool, create_engine, func, inspect, select, t
 from sqlalchemy.engine import URL
 
 RESULTS_FOLDER_VARIABLE = "ISOLATION_BENCHMARK_RESULTS"
+# run.py runs pytest in the rendered project: its tests/ holds conftest.py and the
+# database_isolation/ modules that conftest.py loads as plugins.
+PROJECT_TESTS = Path.cwd().resolve() / "tests"
 MAIN_PROCESS = "main"  # the file name of a run without xdist, or of the xdist controller
 
 
@@ -48,17 +52,24 @@ _teardown_started: dict[int, float] = {}
 def record(fixturedef: pytest.FixtureDef[object], test_id: str, seconds: float) -> None:
     """Per test for the project's function-scoped fixtures; once-per-run costs in one sum.
 
-    A fixture of a plugin (pytest-randomly's faker_seed, say) has no base id: it is no part of
-    the project's isolation, whatever the strategy, and is not counted per test.
+    A fixture of an installed plugin (pytest-randomly's faker_seed, say) is no part of the
+    project's isolation, whatever the strategy, and is not counted per test.
     """
     if fixturedef.scope == "function":
-        if not fixturedef.baseid:
+        if not is_the_projects(fixturedef):
             return
         MEASUREMENTS.fixture_dependencies[fixturedef.argname] = list(fixturedef.argnames)
         per_fixture = MEASUREMENTS.fixture_seconds.setdefault(test_id, {})
         per_fixture[fixturedef.argname] = per_fixture.get(fixturedef.argname, 0.0) + seconds
     else:
         MEASUREMENTS.once_seconds += seconds
+
+
+def is_the_projects(fixturedef: pytest.FixtureDef[object]) -> bool:
+    """Defined in a conftest, or in a module of the project's tests/ that one loads as a plugin
+    (which pytest gives no base id)."""
+    source = Path(unwrap(fixturedef.func).__code__.co_filename).resolve()
+    return bool(fixturedef.baseid) or source.is_relative_to(PROJECT_TESTS)
 
 
 def start_teardown_clock(fixturedef: pytest.FixtureDef[object]) -> None:

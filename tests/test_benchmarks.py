@@ -59,10 +59,15 @@ def assert_verified_and_strategy_1_cheapest(
 
 
 def test_on_sqlite_every_strategy_is_clean_and_the_conftest_costs_least(tmp_path: Path) -> None:
-    """SQLite: no strategy leaves a row, and strategy 1 has the least median overhead."""
+    """SQLite: no strategy leaves a row, and strategy 1 has the least median overhead; the
+    breakdown times the autouse fixtures of the modules conftest.py loads, outside the
+    isolation."""
     summaries = summaries_on(run_benchmark(tmp_path), "SQLite")
 
     assert_verified_and_strategy_1_cheapest(summaries, SQLITE_STRATEGIES)
+    conftest = summaries["transaction"]
+    assert {"replayable_fake_data", "no_other_database"} <= set(conftest["fixture_medians"])
+    assert "replayable_fake_data" not in conftest["isolation_fixtures"]
 
 
 def assert_shards_ran_the_suite_once(sharded: dict[str, Any], serial_wall_seconds: float) -> None:
