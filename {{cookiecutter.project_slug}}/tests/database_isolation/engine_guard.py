@@ -162,7 +162,7 @@ def refuse_what_a_creator_opened(dbapi_connection: Any, record: ConnectionPoolEn
     """A connect listener on every pool, called before the engine's own (the dialect's first
     queries): a connection do_connect did not see came from a creator= of the engine's."""
     if not record.info.pop(CHECKED, False):
-        refuse(target_of_connection(dbapi_connection))  # SQLAlchemy 2.1 then closes it
+        refuse(target_of_connection(dbapi_connection))  # SQLAlchemy 2.1 closes it; 2.0 leaks it
 
 
 @contextmanager
