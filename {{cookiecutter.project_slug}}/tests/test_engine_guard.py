@@ -93,6 +93,20 @@ def test_an_engine_of_the_apps_own_is_told_to_take_its_url_from_the_settings(
     assert "TEST_DATABASE_URL" not in str(refused.value)
 
 
+@pytest.mark.server
+def test_an_apps_engine_on_the_servers_own_database_is_told_the_same() -> None:
+    """An engine of the app's own on the server's own database, which this guard lets through
+    for the suite's administration, is stopped by the check of what the server opened, with
+    the same advice."""
+    url = servers.sync_driver(servers.test_database_url())
+    engine = create_engine(url.set(database=servers.SERVER_DATABASES[url.get_backend_name()]))
+
+    with pytest.raises(pytest.UsageError, match=r"not the suite's.*from its settings"):
+        engine.connect()
+
+    engine.dispose()
+
+
 @pytest.mark.usefixtures("refusals_expected")
 def test_an_engine_on_another_server_database_is_refused_without_its_password() -> None:
     """The developer's database on a server is refused before the driver connects; the
