@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
+import sqlalchemy
 from sqlalchemy import Engine, event
 from sqlalchemy.engine import URL, Dialect
 from sqlalchemy.pool import ConnectionPoolEntry, Pool
@@ -35,6 +36,9 @@ DRIVERNAMES = {
     "pymysql": "mysql+pymysql",
     "aiomysql": "mysql+aiomysql",
 }
+# SQLAlchemy 2.1 closes a connection its connect event refused; 2.0 leaves it open, and an
+# async driver's thread (aiosqlite's) would then keep the process from ever exiting.
+CLOSES_REFUSED_CONNECTIONS = tuple(map(int, sqlalchemy.__version__.split(".")[:2])) >= (2, 1)
 # Set on a pool entry whose connection do_connect checked from the engine's own arguments.
 CHECKED = "database_isolation.engine_guard.checked"
 MIGRATIONS_ADVICE = (
@@ -161,8 +165,14 @@ def refuse_other_databases(
 def refuse_what_a_creator_opened(dbapi_connection: Any, record: ConnectionPoolEntry) -> None:
     """A connect listener on every pool, called before the engine's own (the dialect's first
     queries): a connection do_connect did not see came from a creator= of the engine's."""
-    if not record.info.pop(CHECKED, False):
-        refuse(target_of_connection(dbapi_connection))  # SQLAlchemy 2.1 closes it; 2.0 leaks it
+    if record.info.pop(CHECKED, False):
+        return
+    try:
+        refuse(target_of_connection(dbapi_connection))
+    except ForeignDatabaseError:
+        if not CLOSES_REFUSED_CONNECTIONS:
+            dbapi_connection.close()
+        raise
 
 
 @contextmanager
