@@ -31,13 +31,17 @@ IN_MEMORY = {"", ":memory:"}
 # The drivers whose open connections this guard can read where they lead, by module.
 DRIVERNAMES = {
     "sqlite3": "sqlite",
+{%- if is_async %}
     "aiosqlite": "sqlite+aiosqlite",
+{%- endif %}
     "psycopg": "postgresql+psycopg",
     "pymysql": "mysql+pymysql",
+{%- if is_async %}
     "aiomysql": "mysql+aiomysql",
+{%- endif %}
 }
-# SQLAlchemy 2.1 closes a connection its connect event refused; 2.0 leaves it open, and an
-# async driver's thread (aiosqlite's) would then keep the process from ever exiting.
+# SQLAlchemy 2.1 closes a connection its connect event refused; 2.0 leaves it open, and the
+# thread of an async driver's connection would then keep the process from ever exiting.
 CLOSES_REFUSED_CONNECTIONS = tuple(map(int, sqlalchemy.__version__.split(".")[:2])) >= (2, 1)
 # Set on a pool entry whose connection do_connect checked from the engine's own arguments.
 CHECKED = "database_isolation.engine_guard.checked"
@@ -91,7 +95,9 @@ def text_of(value: str | bytes | None) -> str | None:
 
 def sqlite_file_of(dbapi_connection: Any) -> str | None:
     """The file an SQLite connection opened ("" in memory), asked without reading the file.
-    aiosqlite's adapted cursor answers synchronously too."""
+{%- if is_async %}
+    aiosqlite's adapted cursor answers synchronously too.
+{%- endif %}"""
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA database_list")  # (0, "main", path) first
     main = cursor.fetchone()
