@@ -19,12 +19,14 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from sqlalchemy import text
 from sqlalchemy.engine import URL
 
 from tests.conftest import (
     Rendering,
     assert_suite_passed,
     child_environment,
+    connected,
     create_database,
     database_names,
     drop_database,
@@ -78,6 +80,14 @@ def worker_clones(server: URL, database: URL) -> set[str]:
     return {name for name in database_names(server) if clone.fullmatch(name)}
 
 
+def sessions_on(server: URL, database: URL) -> int:
+    """Sessions on ``database`` or any of its per-worker copies."""
+    stem = (database.database or "").removesuffix("_test")
+    with connected(server) as connection:
+        query = text("SELECT count(*) FROM pg_stat_activity WHERE datname LIKE :names")
+        return int(connection.scalar(query, {"names": f"{stem}%"}) or 0)
+
+
 @pytest.mark.postgresql
 def test_suite_killed_mid_run_leaves_nothing_behind(
     project: Rendering, postgresql_server: URL, killed_run_database: URL, tmp_path: Path
@@ -104,6 +114,13 @@ def test_suite_killed_mid_run_leaves_nothing_behind(
     assert run.returncode == -signal.SIGKILL
     assert "passed" not in log.read_text().splitlines()[-1], "the run ended before the kill"
     assert worker_clones(postgresql_server, killed_run_database), "no clone to clean up"
+    # The next run comes after the server has noticed: a backend outlives its killed client
+    # by a moment, and until then the killed run's lock says it is alive.
+    wait_until(
+        lambda: sessions_on(postgresql_server, killed_run_database) == 0,
+        timeout=30,
+        what="the killed run's sessions to end",
+    )
     look_alike = f"{killed_run_database.database.removesuffix('_test')}_gw7_0123abcd_test"
     create_database(postgresql_server, look_alike)
 
