@@ -3,11 +3,29 @@ tests run and inspect it: with nothing of the system's PostgreSQL on PATH, in a 
 of the run's own (``temporary_folder`` in conftest.py), where what a run leaves behind is
 plain to see."""
 
+import shutil
 import sys
 from pathlib import Path
+from subprocess import CompletedProcess
+
+from tests.conftest import Rendering, run_python
 
 # Only this environment's programs: no system postgres, initdb, pg_ctl or psql to fall back on.
 NO_SYSTEM_POSTGRESQL = str(Path(sys.executable).parent)
+
+
+def run_pytest(project: Rendering, temporary: Path, *arguments: str) -> CompletedProcess[str]:
+    """The generated suite, with nothing of PostgreSQL's on PATH and ``temporary`` as TMPDIR."""
+    for program in ("postgres", "initdb", "pg_ctl", "psql"):
+        assert shutil.which(program, path=NO_SYSTEM_POSTGRESQL) is None, program
+    return run_python(
+        project.path,
+        "-m",
+        "pytest",
+        *arguments,
+        PATH=NO_SYSTEM_POSTGRESQL,
+        TMPDIR=str(temporary),
+    )
 
 
 def server_folders(temporary: Path) -> list[Path]:

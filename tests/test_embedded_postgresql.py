@@ -36,6 +36,7 @@ from tests.conftest import (
 )
 from tests.embedded_server import (
     NO_SYSTEM_POSTGRESQL,
+    run_pytest,
     server_folders,
     server_processes,
 )
@@ -79,18 +80,6 @@ def server_ready(folder: Path) -> bool:
     """Whether the server in ``folder`` is up (its pid file's status line says so)."""
     pid_file = folder / "data" / "postmaster.pid"
     return pid_file.exists() and "ready" in pid_file.read_text()
-
-
-def run_pytest(project: Rendering, temporary: Path, *arguments: str) -> CompletedProcess[str]:
-    """The generated suite, with nothing of PostgreSQL's on PATH and ``temporary`` as TMPDIR."""
-    return run_python(
-        project.path,
-        "-m",
-        "pytest",
-        *arguments,
-        PATH=NO_SYSTEM_POSTGRESQL,
-        TMPDIR=str(temporary),
-    )
 
 
 def readme_test_commands(project: Rendering) -> list[str]:

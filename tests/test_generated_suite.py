@@ -11,7 +11,6 @@ URL, dependencies and docs, not a line of its tests; but every README offers
 serially and under xdist, which also proves its dependencies hold what that needs.
 """
 
-import shutil
 from pathlib import Path
 from subprocess import CompletedProcess
 
@@ -29,7 +28,7 @@ from tests.conftest import (
     row_counts,
     run_python,
 )
-from tests.embedded_server import NO_SYSTEM_POSTGRESQL, server_folders, server_processes
+from tests.embedded_server import run_pytest, server_folders, server_processes
 
 
 def test_default_suite_passes_twice_in_other_orders(default_rendering: Rendering) -> None:
@@ -105,27 +104,9 @@ def test_suite_passes_on_embedded_postgresql_serially_and_with_two_workers(
     can see, every PostgreSQL test runs and passes on the embedded 18, serially and under -n 2,
     and each run leaves no server folder and no server process behind."""
     for workers in WORKERS.values():
-        run = run_on_embedded_postgresql(rendering, workers, temporary_folder)
+        run = run_pytest(rendering, temporary_folder, "--postgresql", *NOT_MYSQL, *workers)
 
         assert_passed_on_embedded_postgresql_leaving_nothing(run, temporary_folder)
-
-
-def run_on_embedded_postgresql(
-    rendering: Rendering, workers: tuple[str, ...], temporary_folder: Path
-) -> CompletedProcess[str]:
-    """`pytest --postgresql`, with nothing of the system's PostgreSQL on PATH."""
-    for program in ("postgres", "initdb", "pg_ctl", "psql"):
-        assert shutil.which(program, path=NO_SYSTEM_POSTGRESQL) is None, program
-    return run_python(
-        rendering.path,
-        "-m",
-        "pytest",
-        "--postgresql",
-        *NOT_MYSQL,
-        *workers,
-        PATH=NO_SYSTEM_POSTGRESQL,
-        TMPDIR=str(temporary_folder),
-    )
 
 
 def assert_passed_on_embedded_postgresql_leaving_nothing(
